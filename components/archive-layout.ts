@@ -1,0 +1,162 @@
+/**
+ * ArchiveLayout: one partitioned table whose partitions live on the main
+ * instance (local) or on archive instances (foreign), wired as one graph:
+ * postgres_fdw, a server and user mapping per archive instance, the parent
+ * table, and per partition a local table or an archive table plus the foreign
+ * partition that points at it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ColumnSpec, IndexSpec } from "./model/types";
+import { ForeignServer, UserMapping, Extension } from "./resources/fdw";
+import { PostgresInstance } from "./resources/postgres-instance";
+import { ArchiveTable, ForeignPartition, LocalPartition, PartitionedTable } from "./resources/tables";
+import { formatFailures } from "./validate/common";
+import { PartitionPlacement, validateLayout } from "./validate/layout";
+
+/** The table every partition belongs to. */
+export interface TableSpec {
+  /** Table name applications query. */
+  readonly name: string;
+  /**
+   * Schema on the main instance (archive tables go to `public`).
+   * @default "public"
+   */
+  readonly schema?: string;
+  /** Columns (no UNIQUE indexes or primary keys: PostgreSQL refuses them with foreign partitions). */
+  readonly columns: ColumnSpec[];
+  /** Range partition key. */
+  readonly partitionKey: string;
+  /**
+   * Indexes on the parent, repeated on every archive table.
+   * @default []
+   */
+  readonly indexes?: IndexSpec[];
+}
+
+/** Arguments of {@link ArchiveLayout}. */
+export interface ArchiveLayoutArgs {
+  /** The instance applications connect to. */
+  readonly main: PostgresInstance;
+  /** Archive instances by key; partitions name these keys. */
+  readonly archives: Readonly<Record<string, PostgresInstance>>;
+  /** The partitioned table. */
+  readonly table: TableSpec;
+  /** Every partition with its bounds and tier. */
+  readonly partitions: readonly PartitionPlacement[];
+  /**
+   * Foreign server options for every archive server.
+   * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
+   */
+  readonly serverOptions?: Record<string, string>;
+  /**
+   * Foreign server name for an archive key.
+   * @default `${key}_server`
+   */
+  readonly serverName?: (archiveKey: string) => string;
+}
+
+/** The guide's server options. */
+export const DEFAULT_SERVER_OPTIONS: Readonly<Record<string, string>> = { fetch_size: "10000", use_remote_estimate: "true" };
+
+/** The whole hot/cold layout of one table. */
+export class ArchiveLayout extends pulumi.ComponentResource {
+  /** The parent table. */
+  readonly table: PartitionedTable;
+  /** Foreign servers by archive key. */
+  readonly servers: Record<string, ForeignServer> = {};
+  /** Local partitions by name. */
+  readonly localPartitions: Record<string, LocalPartition> = {};
+  /** Archive tables by partition name. */
+  readonly archiveTables: Record<string, ArchiveTable> = {};
+  /** Foreign partitions by name. */
+  readonly foreignPartitions: Record<string, ForeignPartition> = {};
+
+  /** Throws one error listing every problem with the layout; nothing is registered when it does. */
+  static validate(name: string, args: ArchiveLayoutArgs): void {
+    const failures = validateLayout(args.partitions, Object.keys(args.archives));
+    if (failures.length > 0) {
+      throw new Error(formatFailures(`ArchiveLayout ${JSON.stringify(name)}`, failures));
+    }
+  }
+
+  constructor(name: string, args: ArchiveLayoutArgs, opts?: pulumi.ComponentResourceOptions) {
+    ArchiveLayout.validate(name, args);
+    super("pgtier:index:ArchiveLayout", name, {}, opts);
+    const main = args.main.connection;
+    const spec = args.table;
+    const serverName = args.serverName ?? ((key: string) => `${key}_server`);
+
+    const fdw = new Extension(`${name}-postgres-fdw`, { connection: main, name: "postgres_fdw" }, { parent: this });
+    const mappings: Record<string, UserMapping> = {};
+    for (const [key, archive] of Object.entries(args.archives)) {
+      const server = new ForeignServer(
+        `${name}-${key}-server`,
+        {
+          connection: main,
+          name: serverName(key),
+          host: archive.internalEndpoint.host,
+          port: archive.internalEndpoint.port,
+          dbname: archive.database,
+          options: args.serverOptions ?? { ...DEFAULT_SERVER_OPTIONS },
+        },
+        { parent: this, dependsOn: [fdw] },
+      );
+      this.servers[key] = server;
+      mappings[key] = new UserMapping(
+        `${name}-${key}-mapping`,
+        { connection: main, server: server.name, remoteUser: archive.user, password: archive.password },
+        { parent: this },
+      );
+    }
+
+    this.table = new PartitionedTable(
+      `${name}-table`,
+      {
+        connection: main,
+        name: spec.name,
+        schema: spec.schema,
+        columns: spec.columns,
+        partitionKey: spec.partitionKey,
+        indexes: spec.indexes ?? [],
+      },
+      { parent: this },
+    );
+
+    for (const p of args.partitions) {
+      const common = {
+        connection: main,
+        name: p.name,
+        schema: spec.schema,
+        parent: this.table.name,
+        parentSchema: this.table.schema,
+        from: p.from,
+        to: p.to,
+      };
+      if (p.tier === "local") {
+        this.localPartitions[p.name] = new LocalPartition(`${name}-${p.name}`, common, { parent: this });
+        continue;
+      }
+      const key = p.archive as string;
+      const archiveTable = new ArchiveTable(
+        `${name}-${p.name}-archive`,
+        {
+          connection: args.archives[key].connection,
+          name: p.name,
+          columns: spec.columns,
+          partitionKey: spec.partitionKey,
+          from: p.from,
+          to: p.to,
+          indexes: spec.indexes ?? [],
+        },
+        { parent: this },
+      );
+      this.archiveTables[p.name] = archiveTable;
+      this.foreignPartitions[p.name] = new ForeignPartition(
+        `${name}-${p.name}`,
+        { ...common, server: this.servers[key].name, remoteTable: p.name },
+        { parent: this, dependsOn: [archiveTable, mappings[key]] },
+      );
+    }
+    this.registerOutputs({ table: this.table.name });
+  }
+}

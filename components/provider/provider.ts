@@ -1,0 +1,88 @@
+/**
+ * pgtier's Pulumi provider: dispatches the engine's calls to the handler of
+ * each resource type. check and diff are pure (no database needed, so a
+ * brand-new stack previews before any container exists); create, read,
+ * update and delete do the I/O.
+ */
+import * as provider from "@pulumi/pulumi/provider";
+import { diffInputs } from "../diff/diff";
+import { formatFailures } from "../validate/common";
+import { labelFromUrn, Props, ResourceHandler, typeNameFromUrn } from "./handler";
+import { handlers } from "./registry";
+
+/** The version the plugin reports; matches package.json. */
+export const PROVIDER_VERSION = "0.1.0";
+
+/** Pulumi's wire marker for a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Replaces secret wrappers with their values. Handlers work on plain values;
+ * the engine marks outputs secret again wherever the matching input was.
+ */
+export function unwrapSecrets<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets) as T;
+  }
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) {
+      return unwrapSecrets(record.value) as T;
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)])) as T;
+  }
+  return value;
+}
+
+function handlerFor(urn: string): ResourceHandler {
+  const name = typeNameFromUrn(urn);
+  const handler = handlers[name];
+  if (!handler) {
+    throw new Error(`pgtier has no resource type ${JSON.stringify(name)} (from ${urn}); known types: ${Object.keys(handlers).join(", ")}`);
+  }
+  return handler;
+}
+
+/** The provider object `@pulumi/pulumi/provider`'s server calls. */
+export class PgtierProvider implements provider.Provider {
+  readonly version = PROVIDER_VERSION;
+
+  async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
+    const handler = handlerFor(urn);
+    // Defaults only add top-level keys, so secrets in `news` stay wrapped in the stored inputs.
+    const inputs = handler.defaults ? handler.defaults(news) : news;
+    const hasOlds = olds && Object.keys(olds).length > 0;
+    return { inputs, failures: handler.validate(unwrapSecrets(inputs), hasOlds ? unwrapSecrets(olds) : undefined) };
+  }
+
+  async diff(_id: string, urn: string, olds: Props, news: Props): Promise<provider.DiffResult> {
+    const decision = diffInputs(handlerFor(urn).spec, unwrapSecrets(olds), unwrapSecrets(news));
+    return { changes: decision.changes, replaces: decision.replaces, deleteBeforeReplace: decision.deleteBeforeReplace };
+  }
+
+  async create(urn: string, wrapped: Props): Promise<provider.CreateResult> {
+    const inputs = unwrapSecrets(wrapped);
+    const handler = handlerFor(urn);
+    const label = labelFromUrn(urn);
+    // check already ran, but a direct caller (tests, imports) gets the same guard.
+    const failures = handler.validate(inputs);
+    if (failures.length > 0) {
+      throw new Error(formatFailures(label, failures));
+    }
+    return handler.create(label, inputs);
+  }
+
+  async read(id: string, urn: string, props: Props): Promise<provider.ReadResult> {
+    const found = await handlerFor(urn).read(labelFromUrn(urn), id, unwrapSecrets(props));
+    return found ? { id: found.id, props: found.props } : { id: undefined, props: undefined };
+  }
+
+  async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
+    return { outs: await handlerFor(urn).update(labelFromUrn(urn), id, unwrapSecrets(olds), unwrapSecrets(news)) };
+  }
+
+  async delete(id: string, urn: string, props: Props): Promise<void> {
+    await handlerFor(urn).delete(labelFromUrn(urn), id, unwrapSecrets(props));
+  }
+}

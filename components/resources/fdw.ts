@@ -1,0 +1,105 @@
+/** Database, Extension, ForeignServer and UserMapping: the postgres_fdw plumbing on the main instance. */
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectionArgs, pgtierType, registerArgs } from "./common";
+
+/** Arguments of {@link Database}. */
+export interface DatabaseArgs {
+  /** Connection to the instance (any existing database, e.g. `postgres`). */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /** Name of the database to create. */
+  readonly name: pulumi.Input<string>;
+}
+
+/** A database on an instance. */
+export class Database extends pulumi.CustomResource {
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("Database"), name, registerArgs(args, []), opts);
+  }
+}
+
+/** Arguments of {@link Extension}. */
+export interface ExtensionArgs {
+  /** Connection to the database to install into. */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /** Extension name. */
+  readonly name: pulumi.Input<string>;
+  /**
+   * Schema for the extension's objects.
+   * @default the first schema on the search path (usually public)
+   */
+  readonly schema?: pulumi.Input<string>;
+  /**
+   * Version to install or update to.
+   * @default the default version of the installed package
+   */
+  readonly version?: pulumi.Input<string>;
+}
+
+/** An installed extension, e.g. postgres_fdw on the main instance. */
+export class Extension extends pulumi.CustomResource {
+  /** The version PostgreSQL reports as installed. */
+  declare readonly installedVersion: pulumi.Output<string>;
+
+  constructor(name: string, args: ExtensionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("Extension"), name, registerArgs(args, ["installedVersion", "installedSchema"]), opts);
+  }
+}
+
+/** Arguments of {@link ForeignServer}. */
+export interface ForeignServerArgs {
+  /** Connection to the main instance's database. */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /** Server name (the guide's `archive_server`). */
+  readonly name: pulumi.Input<string>;
+  /** Archive host as the main instance sees it (for containers: the archive's container name). */
+  readonly host: pulumi.Input<string>;
+  /** Archive port as the main instance sees it (5432 inside a Docker network). */
+  readonly port: pulumi.Input<number>;
+  /** Database on the archive instance. */
+  readonly dbname: pulumi.Input<string>;
+  /**
+   * postgres_fdw and libpq options: fetch_size, batch_size, use_remote_estimate,
+   * async_capable, keep_connections, extensions, sslmode, sslrootcert, ...
+   * Values are strings, as PostgreSQL stores them. Changed in place with ALTER SERVER.
+   * @default {}
+   */
+  readonly options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A postgres_fdw foreign server on the main instance. Name and options change in place. */
+export class ForeignServer extends pulumi.CustomResource {
+  /** The server's name, for user mappings and foreign partitions. */
+  declare readonly name: pulumi.Output<string>;
+
+  constructor(name: string, args: ForeignServerArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("ForeignServer"), name, registerArgs(args, []), opts);
+  }
+}
+
+/** Arguments of {@link UserMapping}. */
+export interface UserMappingArgs {
+  /** Connection to the main instance's database. */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /** The foreign server's name. */
+  readonly server: pulumi.Input<string>;
+  /**
+   * Local role the mapping is for, or "PUBLIC".
+   * @default the role of `connection`
+   */
+  readonly localUser?: pulumi.Input<string>;
+  /** Role on the archive instance. */
+  readonly remoteUser: pulumi.Input<string>;
+  /** Its password; pass a Pulumi secret. Changed in place with ALTER USER MAPPING. */
+  readonly password: pulumi.Input<string>;
+}
+
+/**
+ * Credentials postgres_fdw uses for one local role on one server. Creating or
+ * changing it opens a test connection through the server, so an unreachable
+ * archive or a wrong password fails here, with nothing left behind.
+ */
+export class UserMapping extends pulumi.CustomResource {
+  constructor(name: string, args: UserMappingArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("UserMapping"), name, registerArgs(args, []), opts);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Catalog queries used by the resources' read (refresh) and existence checks.
+ * All values are `$n` parameters; none is built into the text.
+ */
+
+/** A relation's kind and, when it is a partition, its parent and bound expression. */
+export const relationInfoSql = `
+SELECT c.oid::int AS oid, c.relkind::text AS kind,
+       p.relname AS parent, pn.nspname AS parent_schema,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS bound
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+  LEFT JOIN pg_class p ON p.oid = i.inhparent
+  LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+ WHERE n.nspname = $1 AND c.relname = $2`;
+
+/** Columns of a relation by oid, in order, with their formatted types. */
+export const columnsSql = `
+SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS not_null
+  FROM pg_attribute
+ WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped
+ ORDER BY attnum`;
+
+/** Indexes of a relation by oid, with uniqueness and indexed column names. */
+export const indexesSql = `
+SELECT i.relname AS name, x.indisunique AS unique,
+       array(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+              ORDER BY k.ord)::text[] AS columns
+  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+ WHERE x.indrelid = $1
+ ORDER BY i.relname`;
+
+/** The partition key column of a partitioned table by oid. */
+export const partitionKeySql = `
+SELECT a.attname AS key
+  FROM pg_partitioned_table pt
+  JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+ WHERE pt.partrelid = $1`;
+
+/** A CHECK constraint's definition by table oid and constraint name. */
+export const constraintSql = `
+SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1 AND conname = $2`;
+
+/** A foreign table's server and options by oid. */
+export const foreignTableSql = `
+SELECT s.srvname AS server, ft.ftoptions AS options
+  FROM pg_foreign_table ft JOIN pg_foreign_server s ON s.oid = ft.ftserver
+ WHERE ft.ftrelid = $1`;
+
+/** A foreign server's wrapper and options by name. */
+export const foreignServerSql = `
+SELECT w.fdwname AS wrapper, s.srvoptions AS options
+  FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+ WHERE s.srvname = $1`;
+
+/** A user mapping's options by server and local role (`public` for PUBLIC). */
+export const userMappingSql = `
+SELECT umoptions AS options FROM pg_user_mappings WHERE srvname = $1 AND usename = $2`;
+
+/** An installed extension's version and schema. */
+export const extensionSql = `
+SELECT e.extversion AS version, n.nspname AS schema
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+ WHERE e.extname = $1`;
+
+/** Whether a database exists. */
+export const databaseSql = `SELECT datname FROM pg_database WHERE datname = $1`;
+
+/** Turns catalog option arrays (`{k=v,...}`) into a record. */
+export function parseOptions(options: readonly string[] | null | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of options ?? []) {
+    const at = entry.indexOf("=");
+    result[at < 0 ? entry : entry.slice(0, at)] = at < 0 ? "" : entry.slice(at + 1);
+  }
+  return result;
+}
+
+/**
+ * Reads `FOR VALUES FROM ('a') TO ('b')` as printed by pg_get_expr back into
+ * bounds. Undefined for any other shape (list, hash or default partitions).
+ */
+export function parseRangeBound(expr: string | null | undefined): { from: string; to: string } | undefined {
+  const match = /^FOR VALUES FROM \((.+)\) TO \((.+)\)$/.exec(expr ?? "");
+  if (!match) {
+    return undefined;
+  }
+  const unquote = (v: string) => (/^'.*'$/.test(v) ? v.slice(1, -1).replace(/''/g, "'") : v);
+  return { from: unquote(match[1]), to: unquote(match[2]) };
+}

@@ -1,0 +1,72 @@
+/**
+ * The one place where SQL text is built from values. Every identifier goes
+ * through {@link quoteIdent} and every literal through {@link quoteLiteral};
+ * nothing else in pgtier concatenates user input into SQL.
+ */
+
+/**
+ * Quotes an identifier for PostgreSQL: always double-quoted, embedded double
+ * quotes doubled. Always quoting keeps case and reserved words intact
+ * (`"Order"`, `"user"`). A NUL character can never be part of an identifier.
+ */
+export function quoteIdent(name: string): string {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new Error(`cannot quote an empty identifier`);
+  }
+  if (name.includes("\0")) {
+    throw new Error(`identifier ${JSON.stringify(name)} contains a NUL character`);
+  }
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quotes `schema.name` as two identifiers; without a schema, just the name. */
+export function quoteQualified(schema: string | undefined, name: string): string {
+  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+}
+
+/**
+ * Quotes a string literal. Standard-conforming strings are on in every
+ * supported PostgreSQL, so only single quotes need doubling; backslashes are
+ * literal. A NUL character cannot be stored in a text value and is refused.
+ */
+export function quoteLiteral(value: string | number | boolean): string {
+  const text = String(value);
+  if (text.includes("\0")) {
+    throw new Error(`literal ${JSON.stringify(text)} contains a NUL character`);
+  }
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Type names pgtier accepts for columns, lower case, without modifiers. */
+const KNOWN_TYPES = new Set([
+  "smallint", "integer", "int", "int2", "int4", "int8", "bigint",
+  "smallserial", "serial", "bigserial", "serial2", "serial4", "serial8",
+  "numeric", "decimal", "real", "double precision", "float4", "float8",
+  "money", "text", "varchar", "character varying", "char", "character",
+  "boolean", "bool", "date", "time", "timetz", "timestamp", "timestamptz",
+  "timestamp with time zone", "timestamp without time zone",
+  "time with time zone", "time without time zone", "interval",
+  "uuid", "json", "jsonb", "bytea", "inet", "cidr", "macaddr", "citext",
+]);
+
+/** Types whose modifier list is `(n)` or `(p, s)`. */
+const TYPE_SHAPE = /^([a-z][a-z0-9 ]*?)\s*(\(\s*\d+\s*(,\s*\d+\s*)?\))?((\s*\[\])*)$/;
+
+/**
+ * Validates a column type and returns its canonical SQL text. Types cannot be
+ * quoted like identifiers (`numeric(10,2)` is syntax, not a name), so they are
+ * checked against a list of known built-in types instead.
+ * @returns the type text, or undefined when the type is not known
+ */
+export function renderType(type: string): string | undefined {
+  const match = TYPE_SHAPE.exec(type.trim().toLowerCase().replace(/\s+/g, " "));
+  if (!match || !KNOWN_TYPES.has(match[1].trim())) {
+    return undefined;
+  }
+  const modifiers = (match[2] ?? "").replace(/\s+/g, "");
+  const arrays = (match[4] ?? "").replace(/\s+/g, "");
+  return `${match[1].trim()}${modifiers}${arrays}`;
+}
+
+/** Every type name {@link renderType} accepts, for error messages. */
+export const knownTypeNames: readonly string[] = [...KNOWN_TYPES].sort();

@@ -1,0 +1,122 @@
+/** Pure builders for tables, partitions and their indexes. Each returns the statements to run, in order. */
+import { Bounds, ColumnSpec, IndexSpec } from "../model/types";
+import { quoteIdent, quoteLiteral, quoteQualified, renderType } from "./quote";
+
+/** Where a table lives: schema (optional) and name. */
+export interface TableName {
+  readonly schema?: string;
+  readonly name: string;
+}
+
+function columnList(columns: readonly ColumnSpec[]): string[] {
+  return columns.map((c) => {
+    const type = renderType(c.type);
+    if (!type) {
+      throw new Error(`column ${quoteIdent(c.name)} has unknown type ${JSON.stringify(c.type)}`);
+    }
+    return `${quoteIdent(c.name)} ${type}${c.nullable === false ? " NOT NULL" : ""}`;
+  });
+}
+
+/** `FOR VALUES FROM ('a') TO ('b')`. */
+export function buildBoundsClause(bounds: Bounds): string {
+  return `FOR VALUES FROM (${quoteLiteral(bounds.from)}) TO (${quoteLiteral(bounds.to)})`;
+}
+
+/** The parent table, partitioned by range on `partitionKey`, and its indexes. */
+export function buildCreatePartitionedTableSql(
+  table: TableName,
+  columns: readonly ColumnSpec[],
+  partitionKey: string,
+  indexes: readonly IndexSpec[],
+): string[] {
+  const cols = columnList(columns).join(",\n  ");
+  return [
+    `CREATE TABLE ${quoteQualified(table.schema, table.name)} (\n  ${cols}\n) PARTITION BY RANGE (${quoteIdent(partitionKey)})`,
+    ...indexes.map((ix) => buildCreateIndexSql(table, ix)),
+  ];
+}
+
+/** `CREATE [UNIQUE] INDEX name ON table (cols)`; on a partitioned parent it cascades to local partitions. */
+export function buildCreateIndexSql(table: TableName, index: IndexSpec): string {
+  const cols = index.columns.map(quoteIdent).join(", ");
+  return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(index.name)} ON ${quoteQualified(table.schema, table.name)} (${cols})`;
+}
+
+/** Drops an index in the table's schema. */
+export function buildDropIndexSql(table: TableName, indexName: string): string {
+  return `DROP INDEX ${quoteQualified(table.schema, indexName)}`;
+}
+
+/** Adds a nullable-or-not column to a table (partitions inherit it). */
+export function buildAddColumnSql(table: TableName, column: ColumnSpec): string {
+  return `ALTER TABLE ${quoteQualified(table.schema, table.name)} ADD COLUMN ${columnList([column])[0]}`;
+}
+
+/** A local partition: a plain table attached to the parent for `bounds`. */
+export function buildCreateLocalPartitionSql(parent: TableName, partition: TableName, bounds: Bounds): string[] {
+  return [
+    `CREATE TABLE ${quoteQualified(partition.schema, partition.name)} PARTITION OF ${quoteQualified(parent.schema, parent.name)}\n  ${buildBoundsClause(bounds)}`,
+  ];
+}
+
+/** Re-attaches a detached partition (local or foreign) for `bounds`. */
+export function buildAttachPartitionSql(parent: TableName, partition: TableName, bounds: Bounds): string {
+  return `ALTER TABLE ${quoteQualified(parent.schema, parent.name)} ATTACH PARTITION ${quoteQualified(partition.schema, partition.name)} ${buildBoundsClause(bounds)}`;
+}
+
+/** Detaches a partition from its parent; the table itself stays. */
+export function buildDetachPartitionSql(parent: TableName, partition: TableName): string {
+  return `ALTER TABLE ${quoteQualified(parent.schema, parent.name)} DETACH PARTITION ${quoteQualified(partition.schema, partition.name)}`;
+}
+
+/** Drops a table (local partition, archive table or parent). */
+export function buildDropTableSql(table: TableName): string {
+  return `DROP TABLE ${quoteQualified(table.schema, table.name)}`;
+}
+
+/** Name of the CHECK constraint that pins an archive table to its bounds. */
+export function boundsConstraintName(tableName: string): string {
+  return `${tableName}_bounds`.slice(0, 63);
+}
+
+/** `CHECK (key >= 'from' AND key < 'to')`, the guide's constraint on archive tables. */
+export function buildBoundsCheck(partitionKey: string, bounds: Bounds): string {
+  const key = quoteIdent(partitionKey);
+  return `CHECK (${key} >= ${quoteLiteral(bounds.from)} AND ${key} < ${quoteLiteral(bounds.to)})`;
+}
+
+/**
+ * The archive table on an archive instance: the parent's columns, a CHECK
+ * constraint matching its bounds (so the archive refuses rows of other
+ * periods) and the parent's indexes, named after the table.
+ */
+export function buildCreateArchiveTableSql(
+  table: TableName,
+  columns: readonly ColumnSpec[],
+  partitionKey: string,
+  bounds: Bounds,
+  indexes: readonly IndexSpec[],
+): string[] {
+  const cols = columnList(columns);
+  cols.push(`CONSTRAINT ${quoteIdent(boundsConstraintName(table.name))} ${buildBoundsCheck(partitionKey, bounds)}`);
+  return [
+    `CREATE TABLE ${quoteQualified(table.schema, table.name)} (\n  ${cols.join(",\n  ")}\n)`,
+    ...indexes.map((ix) => buildCreateIndexSql(table, archiveIndex(table.name, ix))),
+  ];
+}
+
+/** The archive copy of a parent index: same columns, named `<table>_<index>`. */
+export function archiveIndex(tableName: string, index: IndexSpec): IndexSpec {
+  return { ...index, name: `${tableName}_${index.name}`.slice(0, 63) };
+}
+
+/** Replaces an archive table's bounds constraint (new bounds are validated against its rows). */
+export function buildReplaceBoundsCheckSql(table: TableName, partitionKey: string, bounds: Bounds): string[] {
+  const qualified = quoteQualified(table.schema, table.name);
+  const constraint = quoteIdent(boundsConstraintName(table.name));
+  return [
+    `ALTER TABLE ${qualified} DROP CONSTRAINT IF EXISTS ${constraint}`,
+    `ALTER TABLE ${qualified} ADD CONSTRAINT ${constraint} ${buildBoundsCheck(partitionKey, bounds)}`,
+  ];
+}

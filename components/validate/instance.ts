@@ -1,0 +1,56 @@
+/** Validators for Docker objects and PostgreSQL instances. */
+import { CheckFailure, checkIdentifier, checkPort, checkString, isUnknown } from "./common";
+
+const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** Checks a Docker object name (network, volume, container). */
+export function checkDockerName(property: string, value: unknown, failures: CheckFailure[]): void {
+  if (isUnknown(value)) {
+    return;
+  }
+  if (typeof value !== "string" || !DOCKER_NAME.test(value) || value.length > 128) {
+    failures.push({
+      property,
+      reason: `${property} ${JSON.stringify(value)} is not a valid Docker name; use letters, digits, '_', '.' and '-', starting with a letter or digit`,
+    });
+  }
+}
+
+/** Validates `DockerNetwork` / `DockerVolume` inputs. */
+export function validateDockerObjectArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkDockerName("name", news.name, failures);
+  return failures;
+}
+
+/** Validates `PostgresInstance` inputs: either a Docker container or an existing server. */
+export function validatePostgresInstanceArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const docker = news.image !== undefined;
+  const existing = news.host !== undefined;
+  if (docker === existing) {
+    failures.push({
+      property: docker ? "host" : "image",
+      reason: "give either image (pgtier runs a Docker container) or host (an existing server), not both and not neither",
+    });
+  }
+  if (docker) {
+    checkString("image", news.image, failures);
+    checkDockerName("containerName", news.containerName, failures);
+    checkDockerName("network", news.network, failures);
+    checkDockerName("volume", news.volume, failures);
+    if (news.hostPort !== undefined) {
+      checkPort("hostPort", news.hostPort, failures, true);
+    }
+  }
+  if (existing) {
+    checkString("host", news.host, failures);
+    checkPort("port", news.port, failures);
+  }
+  checkIdentifier("user", news.user, failures);
+  checkIdentifier("database", news.database, failures);
+  if (!isUnknown(news.password) && (typeof news.password !== "string" || news.password.length === 0)) {
+    failures.push({ property: "password", reason: "password is required: set it as a Pulumi secret (pulumi config set --secret ...)" });
+  }
+  return failures;
+}
