@@ -53,4 +53,6 @@ export const archiveEndpoint = archive.instance.endpoint;
 export const mainContainer = `${prefix}-main`;
 export const archiveContainer = `${prefix}-archive`;
 export const table = layout.table.name;
-export const partitions = guidePartitions.map((p) => `${p.name} [${p.from}, ${p.to}) ${p.tier === "local" ? "local" : `archive:${p.archive}`}`);
+export const partitions = guidePartitions.map(
+  (p) => `${p.name} [${p.from}, ${p.to}) ${p.tier === "local" ? "local" : `archive:${p.archive}`}`,
+);

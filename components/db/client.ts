@@ -46,7 +46,8 @@ export async function withClient<T>(label: string, c: Connection, fn: (client: C
     user: c.user,
     password: c.password,
     database: c.database,
-    ssl: c.sslmode && c.sslmode !== "disable" && c.sslmode !== "prefer" ? { rejectUnauthorized: c.sslmode.startsWith("verify") } : undefined,
+    ssl:
+      c.sslmode && c.sslmode !== "disable" && c.sslmode !== "prefer" ? { rejectUnauthorized: c.sslmode.startsWith("verify") } : undefined,
     connectionTimeoutMillis: 15_000,
     application_name: "pgtier",
   });
@@ -87,7 +88,7 @@ export async function runStatement(label: string, client: Client, sql: string): 
   } catch (err) {
     const e = err as { message?: string; hint?: string; detail?: string };
     const extra = [e.detail, e.hint].filter(Boolean).join(" ");
-    throw new Error(`${label}: PostgreSQL refused ${firstLine(sql)}: ${e.message}${extra ? ` (${extra})` : ""}`);
+    throw new Error(`${label}: PostgreSQL refused ${firstLine(sql)}: ${e.message}${extra ? ` (${extra})` : ""}`, { cause: err });
   }
 }
 

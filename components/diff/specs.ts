@@ -33,7 +33,7 @@ export const diffSpecs: Readonly<Record<string, DiffSpec>> = {
   // New bounds are a detach and re-attach of the same table (PostgreSQL checks
   // its rows against them); a new name or parent is a different table.
   LocalPartition: {
-    update: ["connection", "from", "to"],
+    update: ["connection", "from", "to", "attached"],
     replace: ["name", "schema", "parent", "parentSchema"],
     deleteBeforeReplace: true,
   },
@@ -46,7 +46,7 @@ export const diffSpecs: Readonly<Record<string, DiffSpec>> = {
   // A foreign table cannot move to another server; it only holds a definition,
   // so replacing it moves no data.
   ForeignPartition: {
-    update: ["connection", "from", "to", "options", "remoteSchema", "remoteTable"],
+    update: ["connection", "from", "to", "attached", "options", "remoteSchema", "remoteTable"],
     replace: ["name", "schema", "parent", "parentSchema", "server"],
     deleteBeforeReplace: true,
   },

@@ -15,7 +15,9 @@ export function isNotFound(err: unknown): boolean {
 export function explainDockerError(label: string, action: string, err: unknown): Error {
   const e = err as { code?: string; statusCode?: number; json?: { message?: string }; message?: string };
   if (e.code === "ENOENT" || e.code === "ECONNREFUSED" || e.code === "EACCES") {
-    return new Error(`${label}: cannot reach the Docker engine to ${action} (${e.code}) — is dockerd running? run scripts/setup.sh, or set DOCKER_HOST`);
+    return new Error(
+      `${label}: cannot reach the Docker engine to ${action} (${e.code}) — is dockerd running? run scripts/setup.sh, or set DOCKER_HOST`,
+    );
   }
   return new Error(`${label}: Docker could not ${action}: ${e.json?.message ?? e.message ?? String(err)}`);
 }

@@ -85,11 +85,7 @@ function mappingRole(localUser: string): string {
 }
 
 /** `CREATE USER MAPPING FOR role SERVER s OPTIONS (user '...', password '...')`. */
-export function buildCreateUserMappingSql(
-  localUser: string,
-  server: string,
-  options: Readonly<Record<string, string>>,
-): string {
+export function buildCreateUserMappingSql(localUser: string, server: string, options: Readonly<Record<string, string>>): string {
   return `CREATE USER MAPPING FOR ${mappingRole(localUser)} SERVER ${quoteIdent(server)}${buildOptionsClause(options)}`;
 }
 

@@ -98,8 +98,7 @@ export function checkPort(property: string, value: unknown, failures: CheckFailu
 
 /** A bound value understood by pgtier, ordered within its kind. */
 export type BoundValue =
-  | { readonly kind: "date" | "timestamp"; readonly order: number }
-  | { readonly kind: "integer"; readonly order: bigint };
+  { readonly kind: "date" | "timestamp"; readonly order: number } | { readonly kind: "integer"; readonly order: bigint };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
@@ -128,7 +127,10 @@ export function checkBounds(from: unknown, to: unknown, failures: CheckFailure[]
     return;
   }
   const parsed: Record<string, BoundValue | undefined> = {};
-  for (const [property, value] of [["from", from], ["to", to]] as const) {
+  for (const [property, value] of [
+    ["from", from],
+    ["to", to],
+  ] as const) {
     parsed[property] = typeof value === "string" ? parseBound(value) : undefined;
     if (!parsed[property]) {
       failures.push({
@@ -141,9 +143,15 @@ export function checkBounds(from: unknown, to: unknown, failures: CheckFailure[]
   const b = parsed.to;
   if (a && b) {
     if (a.kind !== b.kind) {
-      failures.push({ property: "to", reason: `from ${JSON.stringify(from)} and to ${JSON.stringify(to)} are of different kinds (${a.kind} and ${b.kind}); use the same kind for both` });
+      failures.push({
+        property: "to",
+        reason: `from ${JSON.stringify(from)} and to ${JSON.stringify(to)} are of different kinds (${a.kind} and ${b.kind}); use the same kind for both`,
+      });
     } else if (!(a.order < b.order)) {
-      failures.push({ property: "to", reason: `bounds are inverted or empty: from ${JSON.stringify(from)} must be before to ${JSON.stringify(to)} (ranges are [from, to))` });
+      failures.push({
+        property: "to",
+        reason: `bounds are inverted or empty: from ${JSON.stringify(from)} must be before to ${JSON.stringify(to)} (ranges are [from, to))`,
+      });
     }
   }
 }
@@ -227,7 +235,10 @@ export function checkStringMap(property: string, value: unknown, failures: Check
   }
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== "string" && !isUnknown(v)) {
-      failures.push({ property: `${property}.${k}`, reason: `${property}.${k} must be a string (PostgreSQL options are text), got ${JSON.stringify(v)}; write "${String(v)}"` });
+      failures.push({
+        property: `${property}.${k}`,
+        reason: `${property}.${k} must be a string (PostgreSQL options are text), got ${JSON.stringify(v)}; write "${String(v)}"`,
+      });
     }
   }
 }

@@ -98,7 +98,10 @@ function checkFdwOptions(
     }
     const kind = known[key];
     if (!kind) {
-      failures.push({ property: where, reason: `${where}: ${key} is not a postgres_fdw option; known options are ${Object.keys(known).sort().join(", ")}` });
+      failures.push({
+        property: where,
+        reason: `${where}: ${key} is not a postgres_fdw option; known options are ${Object.keys(known).sort().join(", ")}`,
+      });
       continue;
     }
     if (typeof raw !== "string") {
@@ -140,7 +143,11 @@ export function validateUserMappingArgs(news: Record<string, unknown>): CheckFai
   }
   checkString("remoteUser", news.remoteUser, failures);
   if (!isUnknown(news.password) && (typeof news.password !== "string" || news.password.length === 0)) {
-    failures.push({ property: "password", reason: "password is required: postgres_fdw refuses password-less mappings for non-superusers; pass the remote role's password as a secret" });
+    failures.push({
+      property: "password",
+      reason:
+        "password is required: postgres_fdw refuses password-less mappings for non-superusers; pass the remote role's password as a secret",
+    });
   }
   return failures;
 }

@@ -27,7 +27,12 @@ export function validateLayout(partitions: readonly PartitionPlacement[], archiv
     const own: CheckFailure[] = [];
     checkIdentifier(`${where}.name`, p.name, own);
     checkBounds(p.from, p.to, own);
-    failures.push(...own.map((f) => ({ property: f.property.startsWith(where) ? f.property : `${where}.${f.property}`, reason: `${where} (${p.name}): ${f.reason}` })));
+    failures.push(
+      ...own.map((f) => ({
+        property: f.property.startsWith(where) ? f.property : `${where}.${f.property}`,
+        reason: `${where} (${p.name}): ${f.reason}`,
+      })),
+    );
     if (names.has(p.name)) {
       failures.push({ property: `${where}.name`, reason: `${where}: partition name ${JSON.stringify(p.name)} is used twice` });
     }
@@ -38,7 +43,10 @@ export function validateLayout(partitions: readonly PartitionPlacement[], archiv
         reason: `${where} (${p.name}) is archived on ${JSON.stringify(p.archive)}, which is not one of the archive instances (${archiveKeys.join(", ") || "none given"})`,
       });
     } else if (p.tier !== "archive" && p.tier !== "local") {
-      failures.push({ property: `${where}.tier`, reason: `${where} (${p.name}): tier must be "local" or "archive", got ${JSON.stringify(p.tier)}` });
+      failures.push({
+        property: `${where}.tier`,
+        reason: `${where} (${p.name}): tier must be "local" or "archive", got ${JSON.stringify(p.tier)}`,
+      });
     }
   });
   const ranged = partitions

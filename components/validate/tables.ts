@@ -22,7 +22,10 @@ function checkPartitionKey(news: Record<string, unknown>, failures: CheckFailure
   checkIdentifier("partitionKey", news.partitionKey, failures);
   const names = columnNames(news.columns);
   if (names && typeof news.partitionKey === "string" && !isUnknown(news.partitionKey) && !names.has(news.partitionKey)) {
-    failures.push({ property: "partitionKey", reason: `partitionKey ${JSON.stringify(news.partitionKey)} is not one of the columns (${[...names].join(", ")})` });
+    failures.push({
+      property: "partitionKey",
+      reason: `partitionKey ${JSON.stringify(news.partitionKey)} is not one of the columns (${[...names].join(", ")})`,
+    });
   }
 }
 
@@ -38,7 +41,10 @@ export function validatePartitionedTableArgs(news: Record<string, unknown>): Che
   if (news.allowForeignPartitions !== false && Array.isArray(news.indexes)) {
     news.indexes.forEach((index: { name?: string; unique?: boolean }, i: number) => {
       if (index?.unique === true) {
-        failures.push({ property: `indexes[${i}].unique`, reason: `index ${JSON.stringify(index.name)} is UNIQUE: ${UNIQUE_WITH_FOREIGN_PARTITIONS}` });
+        failures.push({
+          property: `indexes[${i}].unique`,
+          reason: `index ${JSON.stringify(index.name)} is UNIQUE: ${UNIQUE_WITH_FOREIGN_PARTITIONS}`,
+        });
       }
     });
   }

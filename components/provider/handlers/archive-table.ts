@@ -29,8 +29,8 @@ function tableOf(props: Props) {
 
 /** Bounds back from `CHECK (((k >= '2024-01-01'::date) AND (k < '2025-01-01'::date)))`. */
 export function parseBoundsCheck(def: string | undefined): { from: string; to: string } | undefined {
-  const match = /'((?:[^']|'')*)'(?:::[a-z ]+)?\)\s*AND\s*\(.*'((?:[^']|'')*)'/.exec(def ?? "");
-  return match ? { from: match[1].replace(/''/g, "'"), to: match[2].replace(/''/g, "'") } : undefined;
+  const literals = [...(def ?? "").matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'"));
+  return literals.length === 2 ? { from: literals[0], to: literals[1] } : undefined;
 }
 
 export const archiveTable: ResourceHandler = {
@@ -81,7 +81,9 @@ export const archiveTable: ResourceHandler = {
       ...create.map((ix) => buildCreateIndexSql(table, archiveIndex(name, ix))),
     ];
     if (olds.from !== news.from || olds.to !== news.to) {
-      statements.push(...buildReplaceBoundsCheckSql(table, news.partitionKey as string, { from: news.from as string, to: news.to as string }));
+      statements.push(
+        ...buildReplaceBoundsCheckSql(table, news.partitionKey as string, { from: news.from as string, to: news.to as string }),
+      );
     }
     await withClient(label, connectionOf(news), (client) => runInTransaction(label, client, statements));
     return news;

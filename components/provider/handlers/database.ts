@@ -26,7 +26,9 @@ export const database: ResourceHandler = {
   async update(label, id, _olds, news) {
     const row = await withClient(label, connectionOf(news), (client) => firstRow(client, databaseSql, [id]));
     if (!row) {
-      throw new Error(`${label}: database ${JSON.stringify(id)} is not on ${connectionOf(news).host}:${connectionOf(news).port}; run pulumi refresh so pgtier can recreate it`);
+      throw new Error(
+        `${label}: database ${JSON.stringify(id)} is not on ${connectionOf(news).host}:${connectionOf(news).port}; run pulumi refresh so pgtier can recreate it`,
+      );
     }
     return news;
   },

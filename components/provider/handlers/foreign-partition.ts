@@ -40,6 +40,7 @@ async function applyAndProbe(label: string, client: Client, props: Props, statem
       const options = tableOptions(props);
       throw new Error(
         `${label}: cannot read ${options.schema_name}.${options.table_name} through server ${JSON.stringify(props.server)}: ${e.message}${e.detail ? ` (${e.detail.trim()})` : ""} — create the ArchiveTable first (it must exist on the archive instance), or fix remoteSchema/remoteTable; nothing was changed`,
+        { cause: err },
       );
     }
     await client.query("COMMIT");
@@ -52,8 +53,7 @@ async function applyAndProbe(label: string, client: Client, props: Props, statem
 export const foreignPartition: ResourceHandler = {
   spec: diffSpecs.ForeignPartition,
   validate: (news) => validateForeignPartitionArgs(news),
-  defaults: (news) =>
-    partitionDefaults({ remoteSchema: "public", remoteTable: news.name, options: {}, ...news }),
+  defaults: (news) => partitionDefaults({ remoteSchema: "public", remoteTable: news.name, options: {}, ...news }),
 
   async create(label, inputs) {
     const statements = buildCreateForeignPartitionSql(

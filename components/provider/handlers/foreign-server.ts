@@ -24,7 +24,9 @@ export const foreignServer: ResourceHandler = {
 
   async create(label, inputs) {
     const name = inputs.name as string;
-    await withClient(label, connectionOf(inputs), (client) => runStatement(label, client, buildCreateServerSql(name, serverOptions(inputs))));
+    await withClient(label, connectionOf(inputs), (client) =>
+      runStatement(label, client, buildCreateServerSql(name, serverOptions(inputs))),
+    );
     return { id: name, outs: inputs };
   },
 

@@ -87,10 +87,15 @@ async function createContainer(label: string, inputs: Props): Promise<Props> {
   const env = Object.entries((inputs.env as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`);
   try {
     // A container of ours left by an interrupted run is replaced; its data is on the volume.
-    const existing = await docker.getContainer(name).inspect().catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
+    const existing = await docker
+      .getContainer(name)
+      .inspect()
+      .catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
     if (existing) {
       if (existing.Config.Labels?.[MANAGED_LABEL] !== "true") {
-        throw new Error(`${label}: a container named ${JSON.stringify(name)} already exists and was not created by pgtier; choose another containerName or remove it (docker rm -f ${name})`);
+        throw new Error(
+          `${label}: a container named ${JSON.stringify(name)} already exists and was not created by pgtier; choose another containerName or remove it (docker rm -f ${name})`,
+        );
       }
       await removeContainer(name);
     }
@@ -128,7 +133,11 @@ async function createContainer(label: string, inputs: Props): Promise<Props> {
       throw err;
     }
     await removeContainer(name).catch(() => undefined);
-    throw explainDockerError(label, `start container ${name} from image ${inputs.image} (build it with scripts/build-postgres-image.sh)`, err);
+    throw explainDockerError(
+      label,
+      `start container ${name} from image ${inputs.image} (build it with scripts/build-postgres-image.sh)`,
+      err,
+    );
   }
   const port = await publishedPort(label, name);
   const outs: Props = {

@@ -7,12 +7,7 @@ import { Client } from "pg";
 import { runStatement, withClient } from "../../db/client";
 import { diffSpecs } from "../../diff/specs";
 import { parseOptions, userMappingSql } from "../../sql/catalog";
-import {
-  buildAlterUserMappingSql,
-  buildCreateUserMappingSql,
-  buildDropUserMappingSql,
-  buildProbeSql,
-} from "../../sql/fdw";
+import { buildAlterUserMappingSql, buildCreateUserMappingSql, buildDropUserMappingSql, buildProbeSql } from "../../sql/fdw";
 import { validateUserMappingArgs } from "../../validate/fdw";
 import { Props, ResourceHandler } from "../handler";
 import { connectionOf, firstRow } from "./common";
@@ -42,6 +37,7 @@ async function applyAndProbe(label: string, client: Client, props: Props, statem
       const e = err as { message?: string; detail?: string };
       throw new Error(
         `${label}: postgres_fdw could not use server ${JSON.stringify(server)} as ${JSON.stringify(props.remoteUser)}: ${e.message}${e.detail ? ` (${e.detail.trim()})` : ""} — check the ForeignServer host/port (as the main instance sees them, e.g. the archive container's name on the shared network) and this mapping's remoteUser/password; nothing was changed`,
+        { cause: err },
       );
     }
     await client.query("COMMIT");

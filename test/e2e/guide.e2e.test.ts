@@ -1,0 +1,182 @@
+/**
+ * The guide end to end through the real Pulumi CLI: a new stack of pgtier's
+ * own program previews before any container exists, `up` builds the guide's
+ * topology, the guide's queries give the guide's results, refresh sees drift
+ * made by hand, and destroy leaves nothing behind.
+ */
+import assert from "node:assert/strict";
+import { Client } from "pg";
+import { Stack } from "@pulumi/pulumi/automation";
+import { guideSampleRows, guideYearQuery } from "../../stacks/guide";
+import { dockerObjectExists } from "../support/docker";
+import { createStack, removeStack, stateText, uniqueStackName } from "../support/stack";
+
+const PASSWORD = "e2e-Secret-7f3a";
+
+interface Endpoint {
+  host: string;
+  port: number;
+}
+
+async function sql<T = Record<string, unknown>>(endpoint: Endpoint, database: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ ...endpoint, user: "postgres", password: PASSWORD, database });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe("e2e: the guide's topology through the Pulumi CLI", function () {
+  const { stackName, prefix } = uniqueStackName("guide");
+  let stack: Stack | undefined;
+  let main: Endpoint;
+  let archive: Endpoint;
+
+  before(async () => {
+    stack = await createStack(stackName, {
+      "pgtier:password": { value: PASSWORD, secret: true },
+      "pgtier:namePrefix": { value: prefix },
+    });
+  });
+
+  after(async () => {
+    await removeStack(stack);
+  });
+
+  it("previews a brand-new stack before any container exists", async () => {
+    // WHEN
+    const preview = await stack!.preview({ color: "never", diff: false });
+    // THEN: every resource is planned, none exists yet
+    assert.equal(preview.changeSummary.create, 16);
+    assert.equal(await dockerObjectExists("container", `${prefix}-main`), false);
+    assert.match(preview.stdout, /pgtier:index:ForeignPartition\s+employees-emp_2024\s+create/);
+  });
+
+  it("creates the topology, and a second preview changes nothing", async () => {
+    const up = await stack!.up({ color: "never" });
+    assert.equal(up.summary.result, "succeeded");
+    assert.equal(up.summary.resourceChanges?.create, 16);
+    main = up.outputs.mainEndpoint.value as Endpoint;
+    archive = up.outputs.archiveEndpoint.value as Endpoint;
+    assert.equal(main.host, "127.0.0.1");
+
+    const again = await stack!.preview({ color: "never" });
+    assert.deepEqual(Object.keys(again.changeSummary), ["same"]);
+    assert.equal(again.changeSummary.same, 16);
+  });
+
+  it("keeps the passwords out of the state in plain text", () => {
+    const text = stateText(stackName);
+    assert.ok(text.length > 1000, "state files were found");
+    assert.equal(text.includes(PASSWORD), false);
+  });
+
+  it("answers the guide's cross-instance query with the guide's numbers", async () => {
+    for (const r of guideSampleRows) {
+      await sql(main, "appdb", "INSERT INTO employees (name, hire_date, department, salary) VALUES ($1, $2, $3, $4)", [
+        r.name,
+        r.hireDate,
+        r.department,
+        r.salary,
+      ]);
+    }
+    const rows = await sql<{ year: string; employee_count: string; avg_salary: string }>(main, "appdb", guideYearQuery);
+    assert.deepEqual(
+      rows.map((r) => [r.year, r.employee_count, r.avg_salary]),
+      [
+        ["2024", "4", "85000.00"],
+        ["2025", "3", "102333.33"],
+      ],
+    );
+    // The 2024 rows went through the foreign partition to the archive instance.
+    const [onArchive] = await sql<{ n: number }>(archive, "archive_db", "SELECT count(*)::int AS n FROM emp_2024");
+    assert.equal(onArchive.n, 4);
+  });
+
+  it("prunes a 2024 query to one Foreign Scan with the WHERE clause pushed down", async () => {
+    const plan = (
+      await sql<{ "QUERY PLAN": string }>(
+        main,
+        "appdb",
+        "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM employees WHERE hire_date BETWEEN '2024-01-01' AND '2024-12-31'",
+      )
+    )
+      .map((r) => r["QUERY PLAN"])
+      .join("\n");
+    assert.match(plan, /Foreign Scan on public\.emp_2024/);
+    assert.match(
+      plan,
+      /Remote SQL: SELECT .* FROM public\.emp_2024 WHERE \(\(hire_date >= '2024-01-01'(::date)?\)\) AND \(\(hire_date <= '2024-12-31'(::date)?\)\)/,
+    );
+    assert.doesNotMatch(plan, /emp_2025/);
+  });
+
+  it("routes INSERT, UPDATE and DELETE through employees to the archive instance", async () => {
+    await sql(
+      main,
+      "appdb",
+      "INSERT INTO employees (name, hire_date, department, salary) VALUES ('Hannah Green', '2024-12-15', 'Sales', 79000.00)",
+    );
+    await sql(main, "appdb", "UPDATE employees SET salary = salary * 1.05 WHERE department = 'Engineering'");
+    await sql(main, "appdb", "DELETE FROM employees WHERE hire_date < '2024-06-01' AND department = 'HR'");
+    await sql(main, "appdb", "DELETE FROM employees WHERE name = 'Bob Smith'");
+
+    const archived = await sql<{ name: string; salary: string }>(
+      archive,
+      "archive_db",
+      "SELECT name, salary::text FROM emp_2024 ORDER BY name",
+    );
+    assert.deepEqual(archived, [
+      { name: "Alice Johnson", salary: "99750.00" },
+      { name: "Carol White", salary: "68000.00" },
+      { name: "David Brown", salary: "107100.00" },
+      { name: "Hannah Green", salary: "79000.00" },
+    ]);
+    const local = await sql<{ n: number }>(main, "appdb", "SELECT count(*)::int AS n FROM emp_2025 WHERE salary > 100000");
+    assert.equal(local[0].n, 2);
+  });
+
+  it("sees a partition detached by hand on refresh, and re-attaches it on up", async () => {
+    await sql(main, "appdb", "ALTER TABLE employees DETACH PARTITION emp_2025");
+    await sql(main, "appdb", "ALTER SERVER archive_server OPTIONS (SET fetch_size '1')");
+
+    const refresh = await stack!.refresh({ color: "never" });
+    assert.equal(refresh.summary.resourceChanges?.update, 2);
+
+    const preview = await stack!.preview({ color: "never" });
+    assert.equal(preview.changeSummary.update, 2);
+    assert.match(preview.stdout, /~\s+pgtier:index:LocalPartition\s+employees-emp_2025\s+update/);
+    assert.match(preview.stdout, /~\s+pgtier:index:ForeignServer\s+employees-archive-server\s+update/);
+
+    const up = await stack!.up({ color: "never" });
+    assert.equal(up.summary.resourceChanges?.update, 2);
+    const [attached] = await sql<{ bound: string }>(
+      main,
+      "appdb",
+      "SELECT pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = 'emp_2025'",
+    );
+    assert.equal(attached.bound, "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')");
+    const [server] = await sql<{ options: string[] }>(
+      main,
+      "appdb",
+      "SELECT srvoptions AS options FROM pg_foreign_server WHERE srvname = 'archive_server'",
+    );
+    assert.ok(server.options.includes("fetch_size=10000"), server.options.join(","));
+  });
+
+  it("destroys everything: containers, volumes, network", async () => {
+    const result = await stack!.destroy({ color: "never" });
+    assert.equal(result.summary.resourceChanges?.delete, 16);
+    for (const [kind, name] of [
+      ["container", `${prefix}-main`],
+      ["container", `${prefix}-archive`],
+      ["volume", `${prefix}-main-data`],
+      ["volume", `${prefix}-archive-data`],
+      ["network", prefix],
+    ] as const) {
+      assert.equal(await dockerObjectExists(kind, name), false, `${kind} ${name} is gone`);
+    }
+  });
+});
