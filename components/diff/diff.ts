@@ -62,3 +62,41 @@ export function diffInputs(spec: DiffSpec, olds: Record<string, unknown>, news: 
     changed,
   };
 }
+
+/** One changed property, as `pulumi preview --diff` shows it. */
+export interface PropertyChange {
+  /** Property path, e.g. `options.fetch_size` or `attached`. */
+  readonly path: string;
+  /** Whether the property appears, disappears or changes. */
+  readonly kind: "add" | "delete" | "update";
+  /** Whether this change forces a replace. */
+  readonly replace: boolean;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * The changed properties behind a decision, one level into maps (so a
+ * changed server option shows as `options.fetch_size`, not the whole map).
+ */
+export function describeChanges(spec: DiffSpec, olds: Record<string, unknown>, news: Record<string, unknown>): PropertyChange[] {
+  const changes: PropertyChange[] = [];
+  for (const key of diffInputs(spec, olds, news).changed) {
+    const replace = spec.replace.includes(key);
+    const before = olds[key] ?? null;
+    const after = news[key] ?? null;
+    if (key !== "connection" && isPlainObject(before) && isPlainObject(after)) {
+      for (const sub of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        if (!sameValue(before[sub] ?? null, after[sub] ?? null)) {
+          const kind = before[sub] === undefined ? "add" : after[sub] === undefined ? "delete" : "update";
+          changes.push({ path: `${key}.${sub}`, kind, replace });
+        }
+      }
+      continue;
+    }
+    changes.push({ path: key, kind: before === null ? "add" : after === null ? "delete" : "update", replace });
+  }
+  return changes;
+}

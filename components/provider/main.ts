@@ -1,8 +1,11 @@
 /** Entry point of the pgtier provider plugin (started by the Pulumi engine via plugin/). */
 import * as provider from "@pulumi/pulumi/provider";
+import { installDetailedDiff } from "./detailed-diff";
 import { PgtierProvider } from "./provider";
 
-provider.main(new PgtierProvider(), process.argv.slice(2)).catch((err: unknown) => {
+const pgtier = new PgtierProvider();
+installDetailedDiff((urn, olds, news) => pgtier.detailedDiff(urn, olds, news));
+provider.main(pgtier, process.argv.slice(2)).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -5,7 +5,7 @@
  * update and delete do the I/O.
  */
 import * as provider from "@pulumi/pulumi/provider";
-import { diffInputs } from "../diff/diff";
+import { DiffDecision, diffInputs, describeChanges, PropertyChange } from "../diff/diff";
 import { formatFailures } from "../validate/common";
 import { labelFromUrn, Props, ResourceHandler, typeNameFromUrn } from "./handler";
 import { handlers } from "./registry";
@@ -57,8 +57,15 @@ export class PgtierProvider implements provider.Provider {
   }
 
   async diff(_id: string, urn: string, olds: Props, news: Props): Promise<provider.DiffResult> {
-    const decision = diffInputs(handlerFor(urn).spec, unwrapSecrets(olds), unwrapSecrets(news));
+    const decision = this.detailedDiff(urn, olds, news);
     return { changes: decision.changes, replaces: decision.replaces, deleteBeforeReplace: decision.deleteBeforeReplace };
+  }
+
+  /** The diff with every changed property path (what `pulumi preview --diff` shows). Pure. */
+  detailedDiff(urn: string, olds: Props, news: Props): DiffDecision & { details: PropertyChange[] } {
+    const spec = handlerFor(urn).spec;
+    const [o, n] = [unwrapSecrets(olds), unwrapSecrets(news)];
+    return { ...diffInputs(spec, o, n), details: describeChanges(spec, o, n) };
   }
 
   async create(urn: string, wrapped: Props): Promise<provider.CreateResult> {

@@ -147,6 +147,11 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
 
     const preview = await stack!.preview({ color: "never" });
     assert.equal(preview.changeSummary.update, 2);
+    // --diff names exactly the drifted properties, old state => desired
+    const detailed = await stack!.preview({ color: "never", diff: true });
+    assert.match(detailed.stdout, /~ attached: false => true/);
+    assert.match(detailed.stdout, /~ fetch_size\s*: "1" => "10000"/);
+    assert.doesNotMatch(detailed.stdout, /~ (name|host|dbname)\b/);
     assert.match(preview.stdout, /~\s+pgtier:index:LocalPartition\s+employees-emp_2025\s+update/);
     assert.match(preview.stdout, /~\s+pgtier:index:ForeignServer\s+employees-archive-server\s+update/);
 
