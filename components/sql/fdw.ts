@@ -48,7 +48,7 @@ export function buildUpdateExtensionSql(name: string, version: string): string {
 
 /** `DROP EXTENSION name`. */
 export function buildDropExtensionSql(name: string): string {
-  return `DROP EXTENSION ${quoteIdent(name)}`;
+  return `DROP EXTENSION IF EXISTS ${quoteIdent(name)}`;
 }
 
 /** `CREATE SERVER name FOREIGN DATA WRAPPER postgres_fdw OPTIONS (...)`. */
@@ -74,9 +74,9 @@ export function buildAlterServerSql(
   return statements;
 }
 
-/** `DROP SERVER name` (no CASCADE: dependents are separate resources, deleted first). */
+/** `DROP SERVER IF EXISTS name` (no CASCADE: dependents are separate resources, deleted first). */
 export function buildDropServerSql(name: string): string {
-  return `DROP SERVER ${quoteIdent(name)}`;
+  return `DROP SERVER IF EXISTS ${quoteIdent(name)}`;
 }
 
 /** The role a user mapping is for: a role name, or the keywords CURRENT_USER / PUBLIC. */
@@ -102,7 +102,7 @@ export function buildAlterUserMappingSql(
 
 /** `DROP USER MAPPING FOR role SERVER s`. */
 export function buildDropUserMappingSql(localUser: string, server: string): string {
-  return `DROP USER MAPPING FOR ${mappingRole(localUser)} SERVER ${quoteIdent(server)}`;
+  return `DROP USER MAPPING IF EXISTS FOR ${mappingRole(localUser)} SERVER ${quoteIdent(server)}`;
 }
 
 /**
@@ -134,7 +134,7 @@ export function buildAlterForeignTableOptionsSql(
 
 /** `DROP FOREIGN TABLE name`: only the definition on the main instance; the archive keeps its rows. */
 export function buildDropForeignTableSql(table: TableName): string {
-  return `DROP FOREIGN TABLE ${quoteQualified(table.schema, table.name)}`;
+  return `DROP FOREIGN TABLE IF EXISTS ${quoteQualified(table.schema, table.name)}`;
 }
 
 /** `CREATE DATABASE name`. */
@@ -144,7 +144,7 @@ export function buildCreateDatabaseSql(name: string): string {
 
 /** `DROP DATABASE name`. */
 export function buildDropDatabaseSql(name: string): string {
-  return `DROP DATABASE ${quoteIdent(name)}`;
+  return `DROP DATABASE IF EXISTS ${quoteIdent(name)}`;
 }
 
 /** `ALTER ROLE name PASSWORD '...'`: used when an instance's password changes in place. */

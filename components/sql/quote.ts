@@ -86,7 +86,22 @@ const KNOWN_TYPES = new Set([
   "citext",
 ]);
 
-/** Types whose modifier list is `(n)` or `(p, s)`. */
+/** Types that take a modifier list, `(n)` or `(p, s)`. */
+const TAKES_MODIFIERS = new Set([
+  "numeric",
+  "decimal",
+  "varchar",
+  "character varying",
+  "char",
+  "character",
+  "time",
+  "timetz",
+  "timestamp",
+  "timestamptz",
+  "interval",
+]);
+
+/** A type name, optional modifiers, optional array brackets. */
 const TYPE_SHAPE = /^([a-z][a-z0-9 ]*?)\s*(\(\s*\d+\s*(,\s*\d+\s*)?\))?((\s*\[\])*)$/;
 
 /**
@@ -101,6 +116,9 @@ export function renderType(type: string): string | undefined {
     return undefined;
   }
   const modifiers = (match[2] ?? "").replace(/\s+/g, "");
+  if (modifiers && !TAKES_MODIFIERS.has(match[1].trim())) {
+    return undefined;
+  }
   const arrays = (match[4] ?? "").replace(/\s+/g, "");
   return `${match[1].trim()}${modifiers}${arrays}`;
 }

@@ -43,9 +43,9 @@ export function buildCreateIndexSql(table: TableName, index: IndexSpec): string 
   return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(index.name)} ON ${quoteQualified(table.schema, table.name)} (${cols})`;
 }
 
-/** Drops an index in the table's schema. */
+/** Drops an index in the table's schema (already gone is fine). */
 export function buildDropIndexSql(table: TableName, indexName: string): string {
-  return `DROP INDEX ${quoteQualified(table.schema, indexName)}`;
+  return `DROP INDEX IF EXISTS ${quoteQualified(table.schema, indexName)}`;
 }
 
 /** Adds a nullable-or-not column to a table (partitions inherit it). */
@@ -70,9 +70,12 @@ export function buildDetachPartitionSql(parent: TableName, partition: TableName)
   return `ALTER TABLE ${quoteQualified(parent.schema, parent.name)} DETACH PARTITION ${quoteQualified(partition.schema, partition.name)}`;
 }
 
-/** Drops a table (local partition, archive table or parent). */
+/**
+ * Drops a table (local partition, archive table or parent). Already gone is
+ * fine, so a delete interrupted after the DROP converges when rerun.
+ */
 export function buildDropTableSql(table: TableName): string {
-  return `DROP TABLE ${quoteQualified(table.schema, table.name)}`;
+  return `DROP TABLE IF EXISTS ${quoteQualified(table.schema, table.name)}`;
 }
 
 /** Name of the CHECK constraint that pins an archive table to its bounds. */

@@ -112,8 +112,9 @@ export function parseBound(value: string): BoundValue | undefined {
     return new Date(t).toISOString().slice(0, 10) === value ? { kind: "date", order: t } : undefined;
   }
   if (TIMESTAMP.test(value)) {
+    // Date.parse rolls 2024-02-30 over to March; the date part must be a real date.
     const t = Date.parse(value.replace(" ", "T"));
-    return Number.isNaN(t) ? undefined : { kind: "timestamp", order: t };
+    return Number.isNaN(t) || parseBound(value.slice(0, 10))?.kind !== "date" ? undefined : { kind: "timestamp", order: t };
   }
   if (/^-?\d+$/.test(value)) {
     return { kind: "integer", order: BigInt(value) };

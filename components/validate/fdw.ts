@@ -86,12 +86,23 @@ function checkFdwOptions(
   reserved: readonly string[],
   failures: CheckFailure[],
 ): void {
+  const before = failures.length;
   checkStringMap(property, value, failures);
-  if (!value || typeof value !== "object" || isUnknown(value)) {
+  if (!value || typeof value !== "object" || Array.isArray(value) || isUnknown(value)) {
+    return;
+  }
+  if (failures.slice(before).some((f) => f.property === property)) {
     return;
   }
   for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
     const where = `${property}.${key}`;
+    if (key === "user" || key === "password") {
+      failures.push({
+        property: where,
+        reason: `${where}: credentials do not belong in server options; set them on a UserMapping (remoteUser, password)`,
+      });
+      continue;
+    }
     if (reserved.includes(key)) {
       failures.push({ property: where, reason: `${where}: set ${key} with its own argument, not in ${property}` });
       continue;
@@ -138,7 +149,7 @@ export function validateUserMappingArgs(news: Record<string, unknown>): CheckFai
   const failures: CheckFailure[] = [];
   checkConnection(news.connection, failures);
   checkIdentifier("server", news.server, failures);
-  if (news.localUser !== undefined && news.localUser !== "PUBLIC") {
+  if (news.localUser !== undefined && news.localUser !== "PUBLIC" && news.localUser !== "CURRENT_USER") {
     checkIdentifier("localUser", news.localUser, failures);
   }
   checkString("remoteUser", news.remoteUser, failures);

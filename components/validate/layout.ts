@@ -53,14 +53,16 @@ export function validateLayout(partitions: readonly PartitionPlacement[], archiv
     .map((p) => ({ p, from: parseBound(p.from), to: parseBound(p.to) }))
     .filter((r) => r.from && r.to)
     .sort((a, b) => (a.from!.order < b.from!.order ? -1 : a.from!.order > b.from!.order ? 1 : 0));
+  // Each range is compared with every earlier range still open at its start.
   for (let i = 1; i < ranged.length; i++) {
-    const prev = ranged[i - 1];
     const cur = ranged[i];
-    if (cur.from!.kind === prev.to!.kind && cur.from!.order < prev.to!.order) {
-      failures.push({
-        property: "partitions",
-        reason: `partitions ${prev.p.name} [${prev.p.from}, ${prev.p.to}) and ${cur.p.name} [${cur.p.from}, ${cur.p.to}) overlap; PostgreSQL routes each row to exactly one partition — make ${prev.p.name} end where ${cur.p.name} starts`,
-      });
+    for (const prev of ranged.slice(0, i)) {
+      if (cur.from!.kind === prev.to!.kind && cur.from!.order < prev.to!.order) {
+        failures.push({
+          property: "partitions",
+          reason: `partitions ${prev.p.name} [${prev.p.from}, ${prev.p.to}) and ${cur.p.name} [${cur.p.from}, ${cur.p.to}) overlap; PostgreSQL routes each row to exactly one partition — make ${prev.p.name} end where ${cur.p.name} starts`,
+        });
+      }
     }
   }
   return failures;

@@ -27,10 +27,17 @@ function tableOf(props: Props) {
   return { schema: schemaOf(props), name: props.name as string };
 }
 
-/** Bounds back from `CHECK (((k >= '2024-01-01'::date) AND (k < '2025-01-01'::date)))`. */
+/**
+ * Bounds back from the CHECK constraint as pg_get_constraintdef prints it:
+ * `CHECK (((k >= '2024-01-01'::date) AND (k < '2025-01-01'::date)))`, or for
+ * integer keys `CHECK (((k >= 1) AND (k < 100)))` (numbers unquoted).
+ */
 export function parseBoundsCheck(def: string | undefined): { from: string; to: string } | undefined {
-  const literals = [...(def ?? "").matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'"));
-  return literals.length === 2 ? { from: literals[0], to: literals[1] } : undefined;
+  const value = String.raw`('(?:[^']|'')*'|-?\d+(?:\.\d+)?)`;
+  const from = new RegExp(String.raw`>=\s*` + value).exec(def ?? "");
+  const to = new RegExp(String.raw`[^<]<\s*` + value).exec(def ?? "");
+  const unquote = (v: string) => (v.startsWith("'") ? v.slice(1, -1).replace(/''/g, "'") : v);
+  return from && to ? { from: unquote(from[1]), to: unquote(to[1]) } : undefined;
 }
 
 export const archiveTable: ResourceHandler = {

@@ -36,10 +36,15 @@ async function applyAndProbe(label: string, client: Client, props: Props, statem
     try {
       await client.query(buildForeignTableProbeSql(partitionOf(props)));
     } catch (err) {
-      const e = err as { message?: string; detail?: string };
+      const e = err as { code?: string; message?: string; detail?: string };
       const options = tableOptions(props);
+      // 42P01 is the remote "relation does not exist"; anything else is the connection.
+      const fix =
+        e.code === "42P01"
+          ? "create the ArchiveTable first (it must exist on the archive instance), or fix remoteSchema/remoteTable"
+          : `check ForeignServer ${JSON.stringify(props.server)} and its UserMapping (host, port, user, password as the main instance sees them)`;
       throw new Error(
-        `${label}: cannot read ${options.schema_name}.${options.table_name} through server ${JSON.stringify(props.server)}: ${e.message}${e.detail ? ` (${e.detail.trim()})` : ""} — create the ArchiveTable first (it must exist on the archive instance), or fix remoteSchema/remoteTable; nothing was changed`,
+        `${label}: cannot read ${options.schema_name}.${options.table_name} through server ${JSON.stringify(props.server)}: ${e.message}${e.detail ? ` (${e.detail.trim()})` : ""} — ${fix}; nothing was changed`,
         { cause: err },
       );
     }

@@ -1,0 +1,227 @@
+/**
+ * The planner: a tiering policy and an as-of date in, the frozen partition
+ * layout out. Pure: no database, Docker or Pulumi. Moving the as-of date moves
+ * the layout; the resources turn the difference into a rotation.
+ */
+import { CheckFailure } from "../validate/common";
+import { addPeriods, parseIsoDate, Period, PeriodIndex, periodLabel, periodOf, periodsBetween, periodStart } from "./periods";
+
+/** Which archive instance holds which range of periods. */
+export interface ArchivePlacementRule {
+  /** Key of the archive instance. */
+  readonly archive: string;
+  /**
+   * First date (ISO) of the periods this instance holds.
+   * @default unbounded
+   */
+  readonly from?: string;
+  /**
+   * End (exclusive, ISO) of the periods this instance holds.
+   * @default unbounded
+   */
+  readonly to?: string;
+}
+
+/** How a table's periods are laid out over the tiers. */
+export interface TierPolicy {
+  /** Length of one partition. */
+  readonly period: Period;
+  /** A date (ISO) in the earliest period that holds data; no partition starts before its period. */
+  readonly firstPeriod: string;
+  /**
+   * Periods kept local (hot), counting the current one.
+   * @default 1
+   */
+  readonly hotPeriods?: number;
+  /**
+   * Periods created ahead of the current one, so rows dated next period have a home.
+   * @default 1
+   */
+  readonly futurePeriods?: number;
+  /** Archive instances and the periods each holds; the first rule that covers a period wins. */
+  readonly archives: readonly ArchivePlacementRule[];
+  /**
+   * Periods kept in all (hot and archived, counting the current one); older
+   * partitions are decommissioned.
+   * @default forever
+   */
+  readonly retentionPeriods?: number;
+  /** Partition names are the prefix plus the period's label: `emp_` gives emp_2024, emp_2024_q1, emp_2024_01. */
+  readonly namePrefix: string;
+}
+
+/** One partition of the layout. */
+export interface PlannedPartition {
+  /** Partition name (also the archive table's name). */
+  readonly name: string;
+  /** The period's label, e.g. 2024 or 2024_q1. */
+  readonly label: string;
+  /** Inclusive lower bound (ISO date). */
+  readonly from: string;
+  /** Exclusive upper bound (ISO date). */
+  readonly to: string;
+  /** `local` on the main instance, `archive` on an archive instance. */
+  readonly tier: "local" | "archive";
+  /** Archive instance key, for archived partitions. */
+  readonly archive?: string;
+}
+
+/** A partition past retention: it existed, and is to be backed up and dropped. */
+export interface DecommissionedPartition {
+  readonly name: string;
+  readonly label: string;
+  readonly from: string;
+  readonly to: string;
+  /** The archive instance that held it. */
+  readonly archive?: string;
+}
+
+/** The planner's answer for one as-of date. */
+export interface Layout {
+  /** The as-of date the layout is for. */
+  readonly asOf: string;
+  /** Label of the period containing the as-of date. */
+  readonly current: string;
+  /** Partitions to exist, oldest first, contiguous. */
+  readonly partitions: readonly PlannedPartition[];
+  /** Partitions past retention, oldest first. */
+  readonly decommissioned: readonly DecommissionedPartition[];
+}
+
+/** Defaults applied to a policy. */
+export function withPolicyDefaults(
+  policy: TierPolicy,
+): Required<Omit<TierPolicy, "retentionPeriods">> & Pick<TierPolicy, "retentionPeriods"> {
+  return { hotPeriods: 1, futurePeriods: 1, ...policy };
+}
+
+function checkCount(property: string, value: unknown, min: number, failures: CheckFailure[]): void {
+  if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < min)) {
+    failures.push({ property, reason: `${property} must be an integer of at least ${min}, got ${JSON.stringify(value)}` });
+  }
+}
+
+/** Every problem with a policy, before any date is applied. */
+export function validatePolicy(policy: TierPolicy): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (!["month", "quarter", "year"].includes(policy.period)) {
+    failures.push({ property: "period", reason: `period must be "month", "quarter" or "year", got ${JSON.stringify(policy.period)}` });
+  }
+  if (!parseIsoDate(policy.firstPeriod)) {
+    failures.push({ property: "firstPeriod", reason: `firstPeriod ${JSON.stringify(policy.firstPeriod)} is not an ISO date (YYYY-MM-DD)` });
+  }
+  checkCount("hotPeriods", policy.hotPeriods, 1, failures);
+  checkCount("futurePeriods", policy.futurePeriods, 0, failures);
+  checkCount("retentionPeriods", policy.retentionPeriods, 1, failures);
+  const hot = policy.hotPeriods ?? 1;
+  if (policy.retentionPeriods !== undefined && policy.retentionPeriods < hot) {
+    failures.push({
+      property: "retentionPeriods",
+      reason: `retentionPeriods (${policy.retentionPeriods}) is less than hotPeriods (${hot}): local partitions would be decommissioned without ever being archived; keep at least ${hot}`,
+    });
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(policy.namePrefix ?? "")) {
+    failures.push({
+      property: "namePrefix",
+      reason: `namePrefix ${JSON.stringify(policy.namePrefix)} must be lower-case letters, digits and underscores, e.g. "emp_"`,
+    });
+  }
+  policy.archives.forEach((rule, i) => {
+    for (const key of ["from", "to"] as const) {
+      const value = rule[key];
+      if (value !== undefined && !parseIsoDate(value)) {
+        failures.push({
+          property: `archives[${i}].${key}`,
+          reason: `archives[${i}].${key} ${JSON.stringify(value)} is not an ISO date (YYYY-MM-DD)`,
+        });
+      }
+    }
+    if (rule.from && rule.to && parseIsoDate(rule.from) && parseIsoDate(rule.to) && rule.from >= rule.to) {
+      failures.push({
+        property: `archives[${i}]`,
+        reason: `archives[${i}] (${rule.archive}) holds no period: from ${rule.from} is not before to ${rule.to}`,
+      });
+    }
+  });
+  return failures;
+}
+
+/** The archive instance for a period: the first rule covering the period's start. */
+function placementFor(policy: TierPolicy, index: PeriodIndex): string | undefined {
+  const start = periodStart(index);
+  return policy.archives.find((r) => (!r.from || r.from <= start) && (!r.to || start < r.to))?.archive;
+}
+
+/**
+ * The layout for `asOf`: every period from the first (or the oldest still
+ * retained) to `futurePeriods` ahead, hot periods local, older ones on the
+ * archive instance their rule names, and periods past retention listed for
+ * decommissioning. Throws when the policy is invalid or an archived period
+ * has no archive instance.
+ */
+export function planLayout(input: TierPolicy, asOf: string): Layout {
+  const failures = validatePolicy(input);
+  if (!parseIsoDate(asOf)) {
+    failures.push({
+      property: "asOf",
+      reason: `asOf ${JSON.stringify(asOf)} is not an ISO date (YYYY-MM-DD); set pgtier:asOf like 2026-01-01`,
+    });
+  }
+  if (failures.length > 0) {
+    throw new Error(`tiering policy is invalid:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`);
+  }
+  const policy = withPolicyDefaults(input);
+  const { period } = policy;
+  const current = periodOf(period, asOf);
+  const first = periodOf(period, policy.firstPeriod);
+  const last = addPeriods(period, current, policy.futurePeriods);
+  const oldestHot = addPeriods(period, current, -(policy.hotPeriods - 1));
+  const oldestKept =
+    policy.retentionPeriods === undefined ? first : Math.max(first, addPeriods(period, current, -(policy.retentionPeriods - 1)));
+
+  const partitions: PlannedPartition[] = [];
+  const decommissioned: DecommissionedPartition[] = [];
+  const unplaced: string[] = [];
+  for (let p = first; p <= last; p = addPeriods(period, p, 1)) {
+    const label = periodLabel(period, p);
+    const base = { name: `${policy.namePrefix}${label}`, label, from: periodStart(p), to: periodStart(addPeriods(period, p, 1)) };
+    if (p < oldestKept) {
+      decommissioned.push({ ...base, archive: placementFor(policy, p) });
+    } else if (p >= oldestHot) {
+      partitions.push({ ...base, tier: "local" });
+    } else {
+      const archive = placementFor(policy, p);
+      if (!archive) {
+        unplaced.push(`${base.name} [${base.from}, ${base.to})`);
+      }
+      partitions.push({ ...base, tier: "archive", archive });
+    }
+  }
+  if (unplaced.length > 0) {
+    throw new Error(
+      `tiering policy places no archive instance for ${unplaced.join(", ")}; add an archives rule covering ${unplaced.length === 1 ? "it" : "them"} (a rule without from/to covers every period)`,
+    );
+  }
+  // Sanity: the layout spans whole periods without gaps.
+  if (partitions.length > 0 && periodsBetween(period, periodOf(period, partitions[0].from), last) !== partitions.length - 1) {
+    throw new Error("planner produced a layout with a gap; this is a bug in pgtier");
+  }
+  return Object.freeze({
+    asOf,
+    current: periodLabel(period, current),
+    partitions: Object.freeze(partitions.map((p) => Object.freeze(p))),
+    decommissioned: Object.freeze(decommissioned.map((p) => Object.freeze(p))),
+  });
+}
+
+/** The layout as a readable timeline, one line per partition: period, bounds, tier, instance. */
+export function formatTimeline(layout: Layout): string[] {
+  const width = Math.max(0, ...layout.partitions.map((p) => p.name.length));
+  return [
+    ...layout.decommissioned.map((p) => `${p.label}  ${p.name.padEnd(width)}  [${p.from}, ${p.to})  decommissioned`),
+    ...layout.partitions.map(
+      (p) =>
+        `${p.label}  ${p.name.padEnd(width)}  [${p.from}, ${p.to})  ${p.tier === "local" ? "local    main" : `archive  ${p.archive}`}${p.label === layout.current ? "  <- current" : ""}`,
+    ),
+  ];
+}
