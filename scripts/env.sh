@@ -10,6 +10,7 @@ if [ -d "$PGTIER_CACHE/pulumi-v$PULUMI_VERSION/bin" ]; then
 fi
 # State lives in the project (git-ignored); no account or network needed.
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PGTIER_ROOT/.pulumi-state}"
+mkdir -p "$PGTIER_ROOT/.pulumi-state"
 # The dev and test stacks' secrets are encrypted with this passphrase; set your
 # own for any stack that holds real credentials.
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-pgtier-dev}"

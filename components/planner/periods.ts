@@ -25,7 +25,9 @@ export function parseIsoDate(value: string): { year: number; month: number; day:
     return undefined;
   }
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(year, month - 1, day));
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  const t = new Date(0);
+  t.setUTCFullYear(year, month - 1, day);
   return t.toISOString().slice(0, 10) === value ? { year, month, day } : undefined;
 }
 

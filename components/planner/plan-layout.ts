@@ -95,6 +95,9 @@ export function withPolicyDefaults(
   return { hotPeriods: 1, futurePeriods: 1, ...policy };
 }
 
+/** Longest name prefix: 63-byte identifiers less the longest label (`2024_q1`, `2024_01`). */
+const MAX_PREFIX = 56;
+
 function checkCount(property: string, value: unknown, min: number, failures: CheckFailure[]): void {
   if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < min)) {
     failures.push({ property, reason: `${property} must be an integer of at least ${min}, got ${JSON.stringify(value)}` });
@@ -114,7 +117,7 @@ export function validatePolicy(policy: TierPolicy): CheckFailure[] {
   checkCount("futurePeriods", policy.futurePeriods, 0, failures);
   checkCount("retentionPeriods", policy.retentionPeriods, 1, failures);
   const hot = policy.hotPeriods ?? 1;
-  if (policy.retentionPeriods !== undefined && policy.retentionPeriods < hot) {
+  if (typeof policy.retentionPeriods === "number" && policy.retentionPeriods >= 1 && policy.retentionPeriods < hot) {
     failures.push({
       property: "retentionPeriods",
       reason: `retentionPeriods (${policy.retentionPeriods}) is less than hotPeriods (${hot}): local partitions would be decommissioned without ever being archived; keep at least ${hot}`,
@@ -124,6 +127,11 @@ export function validatePolicy(policy: TierPolicy): CheckFailure[] {
     failures.push({
       property: "namePrefix",
       reason: `namePrefix ${JSON.stringify(policy.namePrefix)} must be lower-case letters, digits and underscores, e.g. "emp_"`,
+    });
+  } else if (policy.namePrefix.length > MAX_PREFIX) {
+    failures.push({
+      property: "namePrefix",
+      reason: `namePrefix ${JSON.stringify(policy.namePrefix)} is longer than ${MAX_PREFIX} characters; with a period label (up to 7) partition names would pass PostgreSQL's 63-byte limit`,
     });
   }
   policy.archives.forEach((rule, i) => {
@@ -174,6 +182,11 @@ export function planLayout(input: TierPolicy, asOf: string): Layout {
   const { period } = policy;
   const current = periodOf(period, asOf);
   const first = periodOf(period, policy.firstPeriod);
+  if (first > current) {
+    throw new Error(
+      `tiering policy is invalid:\n  - firstPeriod ${policy.firstPeriod} is after asOf ${asOf}: the current period would have no partition; set firstPeriod on or before asOf`,
+    );
+  }
   const last = addPeriods(period, current, policy.futurePeriods);
   const oldestHot = addPeriods(period, current, -(policy.hotPeriods - 1));
   const oldestKept =

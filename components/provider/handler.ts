@@ -26,6 +26,12 @@ export interface ResourceHandler {
   validate(news: Props, olds?: Props): CheckFailure[];
   /** Inputs with defaults filled in, stored as the resource's inputs. */
   defaults?(news: Props): Props;
+  /**
+   * The id the object gets from these inputs. Given, create first looks for
+   * the object: one that already matches the inputs (a create interrupted
+   * after PostgreSQL committed it) is adopted, so a rerun converges.
+   */
+  idFor?(inputs: Props): string;
   create(label: string, inputs: Props): Promise<Created>;
   read(label: string, id: string, props: Props): Promise<ReadOutcome>;
   update(label: string, id: string, olds: Props, news: Props): Promise<Props>;

@@ -77,7 +77,29 @@ export class PgtierProvider implements provider.Provider {
     if (failures.length > 0) {
       throw new Error(formatFailures(label, failures));
     }
-    return handler.create(label, inputs);
+    const adopted = await this.adoptExisting(handler, label, inputs);
+    return adopted ?? handler.create(label, inputs);
+  }
+
+  /**
+   * An object already there with exactly these inputs is adopted rather than
+   * created again; one that differs is refused with what differs.
+   */
+  private async adoptExisting(handler: ResourceHandler, label: string, inputs: Props): Promise<provider.CreateResult | undefined> {
+    if (!handler.idFor) {
+      return undefined;
+    }
+    const found = await handler.read(label, handler.idFor(inputs), inputs);
+    if (!found) {
+      return undefined;
+    }
+    const decision = diffInputs(handler.spec, found.props, inputs);
+    if (decision.changes) {
+      throw new Error(
+        `${label}: ${found.id} already exists and differs from the program in ${decision.changed.join(", ")}; drop it, or change the program to match it`,
+      );
+    }
+    return { id: found.id, outs: { ...found.props, ...inputs } };
   }
 
   async read(id: string, urn: string, props: Props): Promise<provider.ReadResult> {

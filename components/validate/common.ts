@@ -107,9 +107,10 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 export function parseBound(value: string): BoundValue | undefined {
   const date = DATE.exec(value);
   if (date) {
-    const t = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
-    // Date.UTC rolls 2024-02-30 over to March; a real date round-trips.
-    return new Date(t).toISOString().slice(0, 10) === value ? { kind: "date", order: t } : undefined;
+    // setUTCFullYear rolls 2024-02-30 over to March (a real date round-trips) and, unlike Date.UTC, keeps years 0-99.
+    const d = new Date(0);
+    d.setUTCFullYear(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+    return d.toISOString().slice(0, 10) === value ? { kind: "date", order: d.getTime() } : undefined;
   }
   if (TIMESTAMP.test(value)) {
     // Date.parse rolls 2024-02-30 over to March; the date part must be a real date.

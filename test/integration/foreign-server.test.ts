@@ -137,4 +137,27 @@ describe("ForeignServer (integration)", () => {
     assert.match(message, /^ForeignServer "archive": PostgreSQL refused CREATE SERVER "no_wrapper".*postgres_fdw.*does not exist/);
     assert.equal(await serverOptions(connectionOf(pg), "no_wrapper"), undefined);
   });
+
+  it("adopts an identical server that already exists, and refuses one that differs, naming what differs", async () => {
+    const c = connectionOf(pg);
+    await query(c, "CREATE EXTENSION IF NOT EXISTS postgres_fdw");
+    await query(c, "CREATE SERVER same_server FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'h', port '5432', dbname 'd')");
+    await query(
+      c,
+      "CREATE SERVER other_server FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'h', port '5432', dbname 'd', fetch_size '7')",
+    );
+    const args = { connection: c, host: "h", port: 5432, dbname: "d" };
+
+    // WHEN / THEN: identical -> adopted
+    const adopted = await server.create({ ...args, name: "same_server" });
+    assert.equal(adopted.id, "same_server");
+
+    // WHEN / THEN: differs -> refused, the server untouched
+    const message = await rejectionOf(server.create({ ...args, name: "other_server" }));
+    assert.equal(
+      message,
+      'ForeignServer "archive": other_server already exists and differs from the program in options; drop it, or change the program to match it',
+    );
+    assert.equal((await serverOptions(c, "other_server"))?.fetch_size, "7");
+  });
 });

@@ -29,6 +29,7 @@ export function uniqueStackName(kind: string): { stackName: string; prefix: stri
 
 /** Creates a stack of the project with the given config (secret values marked). */
 export async function createStack(stackName: string, config: Record<string, { value: string; secret?: boolean }>): Promise<Stack> {
+  fs.mkdirSync(path.join(ROOT, ".pulumi-state"), { recursive: true });
   const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: ROOT }, { envVars: cliEnv() });
   await stack.setAllConfig(config);
   return stack;

@@ -44,6 +44,7 @@ export const archiveTable: ResourceHandler = {
   spec: diffSpecs.ArchiveTable,
   validate: (news, olds) => [...validateArchiveTableArgs(news), ...validateColumnEvolution(olds, news)],
   defaults: (news) => ({ schema: "public", indexes: [], ...news }),
+  idFor: qualifiedId,
 
   async create(label, inputs) {
     const statements = buildCreateArchiveTableSql(

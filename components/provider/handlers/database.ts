@@ -10,6 +10,7 @@ import { connectionOf, firstRow } from "./common";
 export const database: ResourceHandler = {
   spec: diffSpecs.Database,
   validate: (news) => validateDatabaseArgs(news),
+  idFor: (inputs) => inputs.name as string,
 
   async create(label, inputs) {
     const name = inputs.name as string;

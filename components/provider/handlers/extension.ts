@@ -15,6 +15,7 @@ interface ExtensionRow {
 export const extension: ResourceHandler = {
   spec: diffSpecs.Extension,
   validate: (news) => validateExtensionArgs(news),
+  idFor: (inputs) => inputs.name as string,
 
   async create(label, inputs) {
     const name = inputs.name as string;

@@ -59,6 +59,7 @@ export const foreignPartition: ResourceHandler = {
   spec: diffSpecs.ForeignPartition,
   validate: (news) => validateForeignPartitionArgs(news),
   defaults: (news) => partitionDefaults({ remoteSchema: "public", remoteTable: news.name, options: {}, ...news }),
+  idFor: qualifiedId,
 
   async create(label, inputs) {
     const statements = buildCreateForeignPartitionSql(

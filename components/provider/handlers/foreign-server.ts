@@ -21,6 +21,7 @@ export const foreignServer: ResourceHandler = {
   spec: diffSpecs.ForeignServer,
   validate: (news) => validateForeignServerArgs(news),
   defaults: (news) => ({ options: {}, ...news }),
+  idFor: (inputs) => inputs.name as string,
 
   async create(label, inputs) {
     const name = inputs.name as string;

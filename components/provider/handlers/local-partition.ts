@@ -11,6 +11,7 @@ export const localPartition: ResourceHandler = {
   spec: diffSpecs.LocalPartition,
   validate: (news) => validateLocalPartitionArgs(news),
   defaults: partitionDefaults,
+  idFor: qualifiedId,
 
   async create(label, inputs) {
     const statements = buildCreateLocalPartitionSql(parentOf(inputs), partitionOf(inputs), boundsOf(inputs));

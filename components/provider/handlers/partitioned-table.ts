@@ -24,6 +24,7 @@ export const partitionedTable: ResourceHandler = {
   spec: diffSpecs.PartitionedTable,
   validate: (news, olds) => [...validatePartitionedTableArgs(news), ...validateColumnEvolution(olds, news)],
   defaults: (news) => ({ schema: "public", indexes: [], allowForeignPartitions: true, ...news }),
+  idFor: qualifiedId,
 
   async create(label, inputs) {
     const statements = buildCreatePartitionedTableSql(

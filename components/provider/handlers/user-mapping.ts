@@ -50,6 +50,7 @@ async function applyAndProbe(label: string, client: Client, props: Props, statem
 export const userMapping: ResourceHandler = {
   spec: diffSpecs.UserMapping,
   validate: (news) => validateUserMappingArgs(news),
+  idFor: (inputs) => `${localUserOf(inputs)}@${inputs.server}`,
 
   async create(label, inputs) {
     const sql = buildCreateUserMappingSql(localUserOf(inputs), inputs.server as string, mappingOptions(inputs));
