@@ -81,6 +81,44 @@ export async function runInTransaction(label: string, client: Client, statements
   }
 }
 
+/**
+ * Runs statements and then probe queries in one transaction. A failing
+ * statement names itself; a failing probe is explained by `explain`; either
+ * way everything rolls back, so nothing is left half-made.
+ */
+export async function runThenProbe(
+  label: string,
+  client: Client,
+  statements: readonly string[],
+  probe: readonly string[],
+  explain: (err: { code?: string; message?: string; detail?: string }) => string,
+): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    for (const sql of statements) {
+      await runStatement(label, client, sql);
+    }
+    try {
+      for (const sql of probe) {
+        await client.query(sql);
+      }
+    } catch (err) {
+      throw new Error(`${label}: ${explain(err as { code?: string; message?: string; detail?: string })}; nothing was changed`, {
+        cause: err,
+      });
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
+}
+
+/** PostgreSQL's message plus its detail, when it gave one. */
+export function withDetail(e: { message?: string; detail?: string }): string {
+  return `${e.message}${e.detail ? ` (${e.detail.trim()})` : ""}`;
+}
+
 /** Runs one statement; a failure names the resource and the statement. */
 export async function runStatement(label: string, client: Client, sql: string): Promise<void> {
   try {

@@ -19,13 +19,9 @@ import {
 } from "../../sql/tables";
 import { validateColumnEvolution } from "../../validate/evolution";
 import { validateArchiveTableArgs } from "../../validate/tables";
-import { Props, ResourceHandler } from "../handler";
-import { connectionOf, firstRow, qualifiedId, schemaOf } from "./common";
+import { ResourceHandler } from "../handler";
+import { connectionOf, firstRow, qualifiedId, schemaOf, tableOf } from "./common";
 import { addedColumns, indexChanges, readColumns, readIndexes, readRelation } from "./relations";
-
-function tableOf(props: Props) {
-  return { schema: schemaOf(props), name: props.name as string };
-}
 
 /**
  * Bounds back from the CHECK constraint as pg_get_constraintdef prints it:

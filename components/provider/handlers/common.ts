@@ -23,3 +23,8 @@ export function schemaOf(props: Props, key = "schema"): string {
 export function qualifiedId(props: Props): string {
   return `${schemaOf(props)}.${props.name}`;
 }
+
+/** The table a resource names: `schema` (default public) and `name`. */
+export function tableOf(props: Props): { schema: string; name: string } {
+  return { schema: schemaOf(props), name: props.name as string };
+}

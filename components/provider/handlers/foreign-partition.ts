@@ -3,7 +3,7 @@
  * an archive table on another instance (the guide's Step 3).
  */
 import { Client } from "pg";
-import { runStatement, withClient } from "../../db/client";
+import { runStatement, runThenProbe, withClient, withDetail } from "../../db/client";
 import { diffSpecs } from "../../diff/specs";
 import { foreignTableSql, parseOptions } from "../../sql/catalog";
 import {
@@ -27,32 +27,16 @@ function tableOptions(props: Props): Record<string, string> {
 }
 
 /** Runs statements and then reads through the foreign table, in one transaction. */
-async function applyAndProbe(label: string, client: Client, props: Props, statements: string[]): Promise<void> {
-  await client.query("BEGIN");
-  try {
-    for (const sql of statements) {
-      await runStatement(label, client, sql);
-    }
-    try {
-      await client.query(buildForeignTableProbeSql(partitionOf(props)));
-    } catch (err) {
-      const e = err as { code?: string; message?: string; detail?: string };
-      const options = tableOptions(props);
-      // 42P01 is the remote "relation does not exist"; anything else is the connection.
-      const fix =
-        e.code === "42P01"
-          ? "create the ArchiveTable first (it must exist on the archive instance), or fix remoteSchema/remoteTable"
-          : `check ForeignServer ${JSON.stringify(props.server)} and its UserMapping (host, port, user, password as the main instance sees them)`;
-      throw new Error(
-        `${label}: cannot read ${options.schema_name}.${options.table_name} through server ${JSON.stringify(props.server)}: ${e.message}${e.detail ? ` (${e.detail.trim()})` : ""} — ${fix}; nothing was changed`,
-        { cause: err },
-      );
-    }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
+function applyAndProbe(label: string, client: Client, props: Props, statements: string[]): Promise<void> {
+  const options = tableOptions(props);
+  return runThenProbe(label, client, statements, [buildForeignTableProbeSql(partitionOf(props))], (e) => {
+    // 42P01 is the remote "relation does not exist"; anything else is the connection.
+    const fix =
+      e.code === "42P01"
+        ? "create the ArchiveTable first (it must exist on the archive instance), or fix remoteSchema/remoteTable"
+        : `check ForeignServer ${JSON.stringify(props.server)} and its UserMapping (host, port, user, password as the main instance sees them)`;
+    return `cannot read ${options.schema_name}.${options.table_name} through server ${JSON.stringify(props.server)}: ${withDetail(e)} — ${fix}`;
+  });
 }
 
 export const foreignPartition: ResourceHandler = {

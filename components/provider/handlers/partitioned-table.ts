@@ -12,13 +12,9 @@ import {
 } from "../../sql/tables";
 import { validateColumnEvolution } from "../../validate/evolution";
 import { validatePartitionedTableArgs } from "../../validate/tables";
-import { Props, ResourceHandler } from "../handler";
-import { connectionOf, firstRow, qualifiedId, schemaOf } from "./common";
+import { ResourceHandler } from "../handler";
+import { connectionOf, firstRow, qualifiedId, schemaOf, tableOf } from "./common";
 import { addedColumns, indexChanges, readColumns, readIndexes, readRelation } from "./relations";
-
-function tableOf(props: Props) {
-  return { schema: schemaOf(props), name: props.name as string };
-}
 
 export const partitionedTable: ResourceHandler = {
   spec: diffSpecs.PartitionedTable,

@@ -3,12 +3,12 @@ import { Client } from "pg";
 import { Bounds } from "../../model/types";
 import { buildAttachPartitionSql, buildDetachPartitionSql, TableName } from "../../sql/tables";
 import { Props } from "../handler";
-import { schemaOf } from "./common";
+import { schemaOf, tableOf } from "./common";
 import { partitionState, readRelation } from "./relations";
 
 /** The partition itself. */
 export function partitionOf(props: Props): TableName {
-  return { schema: schemaOf(props), name: props.name as string };
+  return tableOf(props);
 }
 
 /** Its parent table. */

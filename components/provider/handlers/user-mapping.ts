@@ -4,7 +4,7 @@
  * archive is refused and rolled back, with the reason.
  */
 import { Client } from "pg";
-import { runStatement, withClient } from "../../db/client";
+import { runStatement, runThenProbe, withClient, withDetail } from "../../db/client";
 import { diffSpecs } from "../../diff/specs";
 import { parseOptions, userMappingSql } from "../../sql/catalog";
 import { buildAlterUserMappingSql, buildCreateUserMappingSql, buildDropUserMappingSql, buildProbeSql } from "../../sql/fdw";
@@ -21,30 +21,17 @@ function mappingOptions(props: Props): Record<string, string> {
   return { user: props.remoteUser as string, password: props.password as string };
 }
 
-/** Runs `statements`, then the probe, in one transaction; any failure rolls all back. */
-async function applyAndProbe(label: string, client: Client, props: Props, statements: string[]): Promise<void> {
+/** Runs `statements`, then a connection through the server, in one transaction. */
+function applyAndProbe(label: string, client: Client, props: Props, statements: string[]): Promise<void> {
   const server = props.server as string;
-  await client.query("BEGIN");
-  try {
-    for (const sql of statements) {
-      await runStatement(label, client, sql);
-    }
-    try {
-      for (const sql of buildProbeSql(server)) {
-        await client.query(sql);
-      }
-    } catch (err) {
-      const e = err as { message?: string; detail?: string };
-      throw new Error(
-        `${label}: postgres_fdw could not use server ${JSON.stringify(server)} as ${JSON.stringify(props.remoteUser)}: ${e.message}${e.detail ? ` (${e.detail.trim()})` : ""} — check the ForeignServer host/port (as the main instance sees them, e.g. the archive container's name on the shared network) and this mapping's remoteUser/password; nothing was changed`,
-        { cause: err },
-      );
-    }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
+  return runThenProbe(
+    label,
+    client,
+    statements,
+    buildProbeSql(server),
+    (e) =>
+      `postgres_fdw could not use server ${JSON.stringify(server)} as ${JSON.stringify(props.remoteUser)}: ${withDetail(e)} — check the ForeignServer host/port (as the main instance sees them, e.g. the archive container's name on the shared network) and this mapping's remoteUser/password`,
+  );
 }
 
 export const userMapping: ResourceHandler = {
