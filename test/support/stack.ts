@@ -29,7 +29,7 @@ export function uniqueStackName(kind: string): { stackName: string; prefix: stri
 
 /** Creates a stack of the project with the given config (secret values marked). */
 export async function createStack(stackName: string, config: Record<string, { value: string; secret?: boolean }>): Promise<Stack> {
-  fs.mkdirSync(path.join(ROOT, ".pulumi-state"), { recursive: true });
+  fs.mkdirSync(decodeURIComponent(new URL(cliEnv().PULUMI_BACKEND_URL).pathname), { recursive: true });
   const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: ROOT }, { envVars: cliEnv() });
   await stack.setAllConfig(config);
   return stack;
@@ -50,7 +50,8 @@ export async function removeStack(stack: Stack | undefined): Promise<void> {
 
 /** Every file of a stack's state in the file backend, concatenated (to look for plaintext secrets). */
 export function stateText(stackName: string): string {
-  const dir = path.join(ROOT, ".pulumi-state", ".pulumi");
+  const backend = new URL(cliEnv().PULUMI_BACKEND_URL);
+  const dir = path.join(decodeURIComponent(backend.pathname), ".pulumi");
   const out: string[] = [];
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
