@@ -37,7 +37,7 @@ if ! has_version "$bin/pulumi"; then
     dirname "$existing"
     exit 0
   fi
-  log "building the Pulumi CLI v$PULUMI_VERSION from its Go module (first run only, ~10 min)"
+  log "building the Pulumi CLI v$PULUMI_VERSION from its Go module (first run only, a few minutes)"
   work="$cache/pulumi-cli-build"
   rm -rf "$work" && mkdir -p "$work" && cd "$work"
   # The CLI's own go.mod replaces atotto/clipboard; replace directives of a

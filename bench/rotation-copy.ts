@@ -1,0 +1,128 @@
+/**
+ * Benchmark: moving one partition's rows from the main instance to an archive
+ * instance, three ways, side by side in one run (issue: rotation as a plan):
+ *
+ *   guide    the guide's `INSERT INTO <foreign table> SELECT * FROM <local>`
+ *            with postgres_fdw's defaults (one remote INSERT per row)
+ *   fdw      the same through postgres_fdw with batch_size 10000 (server-side)
+ *   copy     a raw binary `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN`
+ *   pgtier   the path pgtier's rotation is to take by default (the rotation
+ *            itself is not built yet; this measures its copy and
+ *            verification steps): the binary COPY pipe, then a count and a
+ *            content checksum on both sides, compared
+ *
+ * Not a test: it prints times, rates and ratios; the last line is
+ *   RESULT rotation pgtier_vs_guide=<speed-up> pgtier_vs_copy=<slow-down>
+ *
+ *   npm run bench                 (1,000,000 rows)
+ *   BENCH_ROWS=100000 npm run bench
+ */
+import { pipeline } from "node:stream/promises";
+import { Client } from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { connectionOf, startPair } from "../test/support/postgres";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+/** The guide's method does one round trip per row; past this many rows it is timed on a sample and scaled. */
+const GUIDE_SAMPLE = Number(process.env.BENCH_GUIDE_SAMPLE ?? 200_000);
+
+const COLUMNS = "id integer NOT NULL, name text NOT NULL, hire_date date NOT NULL, department text, salary numeric(10,2)";
+const ARCHIVE_TABLE = `CREATE TABLE emp_2025 (${COLUMNS}, CHECK (hire_date >= '2025-01-01' AND hire_date < '2026-01-01'));
+  CREATE INDEX ON emp_2025 (hire_date); CREATE INDEX ON emp_2025 (name); CREATE INDEX ON emp_2025 (department)`;
+/** Count and an order-independent content checksum of a table. */
+const CHECKSUM = "SELECT count(*)::bigint AS n, coalesce(sum(hashtextextended(t::text, 0)), 0)::text AS sum FROM emp_2025 t";
+
+async function connect(conn: ReturnType<typeof connectionOf>): Promise<Client> {
+  const client = new Client(conn);
+  await client.connect();
+  return client;
+}
+
+async function timed(label: string, rows: number, fn: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  console.log(
+    `${label.padEnd(8)} ${seconds.toFixed(2).padStart(8)} s  ${Math.round(rows / seconds)
+      .toLocaleString("en-US")
+      .padStart(10)} rows/s`,
+  );
+  return seconds;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `Rotating a ${ROWS.toLocaleString("en-US")}-row partition from main to archive (PostgreSQL in containers on one Docker network)`,
+  );
+  const pair = await startPair();
+  const main = await connect(connectionOf(pair.main));
+  const archive = await connect(connectionOf(pair.archive));
+  try {
+    await main.query(`CREATE TABLE emp_2025 (${COLUMNS})`);
+    await main.query(
+      `INSERT INTO emp_2025 SELECT g, 'name ' || g, date '2025-01-01' + (g % 365), 'dept ' || (g % 17), (g % 100000) / 1.0 FROM generate_series(1, $1) g`,
+      [ROWS],
+    );
+    await main.query("ANALYZE emp_2025");
+    await archive.query(ARCHIVE_TABLE);
+    await main.query("CREATE EXTENSION postgres_fdw");
+    for (const [server, options] of [
+      ["guide_server", ""],
+      ["batch_server", ", batch_size '10000', fetch_size '10000'"],
+    ]) {
+      await main.query(
+        `CREATE SERVER ${server} FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '${pair.archiveAlias}', port '5432', dbname 'archive_db'${options})`,
+      );
+      await main.query(`CREATE USER MAPPING FOR CURRENT_USER SERVER ${server} OPTIONS (user 'postgres', password 'postgres123')`);
+      await main.query(`CREATE FOREIGN TABLE ${server}_emp (${COLUMNS}) SERVER ${server} OPTIONS (table_name 'emp_2025')`);
+    }
+    const source = (await main.query(CHECKSUM)).rows[0];
+    const reset = () => archive.query("TRUNCATE emp_2025");
+
+    const sample = Math.min(ROWS, GUIDE_SAMPLE);
+    await reset();
+    let guide = await timed("guide", sample, async () => {
+      await main.query(`INSERT INTO guide_server_emp SELECT * FROM emp_2025 WHERE id <= $1`, [sample]);
+    });
+    if (sample < ROWS) {
+      guide = (guide * ROWS) / sample;
+      console.log(`         (timed on ${sample.toLocaleString("en-US")} rows; scaled to ${guide.toFixed(2)} s for all)`);
+    }
+
+    await reset();
+    await timed("fdw", ROWS, async () => {
+      await main.query("INSERT INTO batch_server_emp SELECT * FROM emp_2025");
+    });
+
+    const copyPipe = async () => {
+      const out = main.query(copyTo("COPY emp_2025 TO STDOUT (FORMAT binary)"));
+      const into = archive.query(copyFrom("COPY emp_2025 FROM STDIN (FORMAT binary)"));
+      await pipeline(out, into);
+    };
+    await reset();
+    const copy = await timed("copy", ROWS, copyPipe);
+
+    await reset();
+    const pgtier = await timed("pgtier", ROWS, async () => {
+      await copyPipe();
+      const [a, b] = await Promise.all([main.query(CHECKSUM), archive.query(CHECKSUM)]);
+      if (a.rows[0].n !== b.rows[0].n || a.rows[0].sum !== b.rows[0].sum) {
+        throw new Error(`verification failed: main ${JSON.stringify(a.rows[0])}, archive ${JSON.stringify(b.rows[0])}`);
+      }
+    });
+    const copied = (await archive.query(CHECKSUM)).rows[0];
+    if (copied.n !== source.n || copied.sum !== source.sum) {
+      throw new Error(`the archive does not match the source after the pgtier run`);
+    }
+    console.log(`RESULT rotation pgtier_vs_guide=${(guide / pgtier).toFixed(1)} pgtier_vs_copy=${(pgtier / copy).toFixed(2)}`);
+  } finally {
+    await main.end();
+    await archive.end();
+    await pair.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
