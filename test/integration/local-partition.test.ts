@@ -53,6 +53,15 @@ describe("LocalPartition (integration)", () => {
     assert.equal(await countRows(conn, "emp_2025"), 3);
   });
 
+  it("rejects a row outside every partition, writing nothing (no DEFAULT partition)", async () => {
+    const conn = connectionOf(pg);
+    await assert.rejects(
+      query(conn, "INSERT INTO employees (name, hire_date) VALUES ('Too Late', '2031-01-01'), ('In Range', '2025-03-03')"),
+      /no partition of relation "employees" found for row/,
+    );
+    assert.equal(await countRows(conn, "employees"), 3, "the statement wrote nothing");
+  });
+
   it("reads it back attached, with its bounds", async () => {
     const found = await partition.read(id, outs);
     assert.ok(found);
