@@ -17,6 +17,9 @@ if ! docker info >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
   fi
   if ! docker info >/dev/null 2>&1; then
+    # A dockerd killed with its machine session leaves its pid file behind.
+    pid="$(cat /var/run/docker.pid 2>/dev/null || true)"
+    if [ -n "$pid" ] && ! grep -qs dockerd "/proc/$pid/comm"; then rm -f /var/run/docker.pid; fi
     log "starting dockerd (log: /var/log/pgtier-dockerd.log)"
     nohup dockerd >/var/log/pgtier-dockerd.log 2>&1 &
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
