@@ -8,9 +8,8 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { Client } from "pg";
-import { Stack } from "@pulumi/pulumi/automation";
 import Docker from "dockerode";
-import { cliEnv, createStack, removeStack, ROOT, uniqueStackName } from "../support/stack";
+import { cliEnv, ROOT, useStack } from "../support/stack";
 
 const PASSWORD = "crash-Secret-91c2";
 
@@ -36,19 +35,7 @@ function upKilledAt(stackName: string, marker: RegExp): Promise<{ output: string
 }
 
 describe("e2e: SIGKILL during pulumi up, then a rerun converges", function () {
-  const { stackName, prefix } = uniqueStackName("crash");
-  let stack: Stack | undefined;
-
-  before(async () => {
-    stack = await createStack(stackName, {
-      "pgtier:password": { value: PASSWORD, secret: true },
-      "pgtier:namePrefix": { value: prefix },
-    });
-  });
-
-  after(async () => {
-    await removeStack(stack);
-  });
+  const { stackName, prefix, stack } = useStack("crash", PASSWORD);
 
   for (const marker of [
     /PostgresInstance\s+main\s+creating/,
@@ -63,10 +50,10 @@ describe("e2e: SIGKILL during pulumi up, then a rerun converges", function () {
   }
 
   it("converges on the next up: each object once, an empty preview, a working table", async () => {
-    const up = await stack!.up({ color: "never" });
+    const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
 
-    const preview = await stack!.preview({ color: "never" });
+    const preview = await stack().preview({ color: "never" });
     assert.deepEqual(preview.changeSummary, { same: 16 });
 
     const containers = await new Docker().listContainers({ all: true, filters: { name: [prefix] } });

@@ -6,10 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { Stack } from "@pulumi/pulumi/automation";
 import { guideSampleRows, guideYearQuery } from "../../stacks/guide";
 import { dockerObjectExists } from "../support/docker";
-import { createStack, removeStack, stateText, uniqueStackName } from "../support/stack";
+import { stateText, useStack } from "../support/stack";
 
 const PASSWORD = "e2e-Secret-7f3a";
 
@@ -29,25 +28,13 @@ async function sql<T = Record<string, unknown>>(endpoint: Endpoint, database: st
 }
 
 describe("e2e: the guide's topology through the Pulumi CLI", function () {
-  const { stackName, prefix } = uniqueStackName("guide");
-  let stack: Stack | undefined;
+  const { stackName, prefix, stack } = useStack("guide", PASSWORD);
   let main: Endpoint;
   let archive: Endpoint;
 
-  before(async () => {
-    stack = await createStack(stackName, {
-      "pgtier:password": { value: PASSWORD, secret: true },
-      "pgtier:namePrefix": { value: prefix },
-    });
-  });
-
-  after(async () => {
-    await removeStack(stack);
-  });
-
   it("previews a brand-new stack before any container exists", async () => {
     // WHEN
-    const preview = await stack!.preview({ color: "never", diff: false });
+    const preview = await stack().preview({ color: "never", diff: false });
     // THEN: every resource is planned, none exists yet
     assert.equal(preview.changeSummary.create, 16);
     assert.equal(await dockerObjectExists("container", `${prefix}-main`), false);
@@ -55,14 +42,14 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
   });
 
   it("creates the topology, and a second preview changes nothing", async () => {
-    const up = await stack!.up({ color: "never" });
+    const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
     assert.equal(up.summary.resourceChanges?.create, 16);
     main = up.outputs.mainEndpoint.value as Endpoint;
     archive = up.outputs.archiveEndpoint.value as Endpoint;
     assert.equal(main.host, "127.0.0.1");
 
-    const again = await stack!.preview({ color: "never" });
+    const again = await stack().preview({ color: "never" });
     assert.deepEqual(Object.keys(again.changeSummary), ["same"]);
     assert.equal(again.changeSummary.same, 16);
   });
@@ -142,20 +129,20 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     await sql(main, "appdb", "ALTER TABLE employees DETACH PARTITION emp_2025");
     await sql(main, "appdb", "ALTER SERVER archive_server OPTIONS (SET fetch_size '1')");
 
-    const refresh = await stack!.refresh({ color: "never" });
+    const refresh = await stack().refresh({ color: "never" });
     assert.equal(refresh.summary.resourceChanges?.update, 2);
 
-    const preview = await stack!.preview({ color: "never" });
+    const preview = await stack().preview({ color: "never" });
     assert.equal(preview.changeSummary.update, 2);
     // --diff names exactly the drifted properties, old state => desired
-    const detailed = await stack!.preview({ color: "never", diff: true });
+    const detailed = await stack().preview({ color: "never", diff: true });
     assert.match(detailed.stdout, /~ attached: false => true/);
     assert.match(detailed.stdout, /~ fetch_size\s*: "1" => "10000"/);
     assert.doesNotMatch(detailed.stdout, /~ (name|host|dbname)\b/);
     assert.match(preview.stdout, /~\s+pgtier:index:LocalPartition\s+employees-emp_2025\s+update/);
     assert.match(preview.stdout, /~\s+pgtier:index:ForeignServer\s+employees-archive-server\s+update/);
 
-    const up = await stack!.up({ color: "never" });
+    const up = await stack().up({ color: "never" });
     assert.equal(up.summary.resourceChanges?.update, 2);
     const [attached] = await sql<{ bound: string }>(
       main,
@@ -172,7 +159,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
   });
 
   it("destroys everything: containers, volumes, network", async () => {
-    const result = await stack!.destroy({ color: "never" });
+    const result = await stack().destroy({ color: "never" });
     assert.equal(result.summary.resourceChanges?.delete, 16);
     for (const [kind, name] of [
       ["container", `${prefix}-main`],

@@ -66,3 +66,37 @@ export function stateText(stackName: string): string {
   walk(dir);
   return out.join("\n");
 }
+
+/** A stack of the project for one test file: created in `before`, destroyed and removed in `after`. */
+export interface StackFixture {
+  readonly stackName: string;
+  /** Prefix of its containers, volumes and network. */
+  readonly prefix: string;
+  /** The stack (after `before` ran). */
+  stack(): Stack;
+}
+
+/** Registers mocha hooks that create a stack with this password and a unique name prefix, and remove it afterwards. */
+export function useStack(kind: string, password: string): StackFixture {
+  const { stackName, prefix } = uniqueStackName(kind);
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await createStack(stackName, {
+      "pgtier:password": { value: password, secret: true },
+      "pgtier:namePrefix": { value: prefix },
+    });
+  });
+  after(async () => {
+    await removeStack(stack);
+  });
+  return {
+    stackName,
+    prefix,
+    stack: () => {
+      if (!stack) {
+        throw new Error(`stack ${stackName} was not created`);
+      }
+      return stack;
+    },
+  };
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describeChanges, diffInputs, sameValue } from "../../components/diff/diff";
 import { diffSpecs } from "../../components/diff/specs";
 import { UNKNOWN } from "../../components/validate/common";
-import { archiveConnection, employeeColumns, employeeIndexes, mainConnection } from "./fixtures";
+import { archiveConnection, emp2025Partition, employeeColumns, employeeIndexes, mainConnection, mainInstanceInputs } from "./fixtures";
 
 type Outcome = "update" | "replace";
 
@@ -26,16 +26,7 @@ const expectations: Record<
   },
   PostgresInstance: {
     deleteBeforeReplace: true,
-    base: {
-      image: "pgtier/postgres:15",
-      containerName: "pgtier-dev-main",
-      network: "pgtier-dev",
-      volume: "pgtier-dev-main-data",
-      hostPort: 0,
-      user: "postgres",
-      password: "pw",
-      database: "appdb",
-    },
+    base: mainInstanceInputs,
     changes: {
       password: ["new-pw", "update"],
       host: ["db.example.com", "update"],
@@ -118,16 +109,7 @@ const expectations: Record<
   },
   LocalPartition: {
     deleteBeforeReplace: true,
-    base: {
-      connection: mainConnection,
-      name: "emp_2025",
-      schema: "public",
-      parent: "employees",
-      parentSchema: "public",
-      from: "2025-01-01",
-      to: "2026-01-01",
-      attached: true,
-    },
+    base: emp2025Partition,
     changes: {
       connection: [{ ...mainConnection, port: 15999 }, "update"],
       from: ["2024-07-01", "update"],

@@ -1,4 +1,5 @@
 /** Inputs shared by the unit tests: the guide's table and connections, as the engine would send them. */
+import { TierPolicy } from "../../components/planner/plan-layout";
 
 /** The main instance's connection, as `instance.connection` resolves. */
 export const mainConnection = { host: "127.0.0.1", port: 15432, user: "postgres", password: "pw", database: "appdb" };
@@ -8,3 +9,38 @@ export const archiveConnection = { host: "127.0.0.1", port: 15433, user: "postgr
 
 export { employeeColumns, employeeIndexes } from "../support/fixtures";
 export { secret } from "../support/provider";
+
+/** emp_2025 as a LocalPartition's checked inputs (defaults filled in). */
+export const emp2025Partition = {
+  connection: mainConnection,
+  name: "emp_2025",
+  schema: "public",
+  parent: "employees",
+  parentSchema: "public",
+  from: "2025-01-01",
+  to: "2026-01-01",
+  attached: true,
+};
+
+/** The dev stack's main instance as PostgresInstance inputs (password plain; wrap with `secret` where the engine would). */
+export const mainInstanceInputs = {
+  image: "pgtier/postgres:15",
+  containerName: "pgtier-dev-main",
+  network: "pgtier-dev",
+  volume: "pgtier-dev-main-data",
+  hostPort: 0,
+  user: "postgres",
+  password: "pw",
+  database: "appdb",
+};
+
+/** The guide's yearly tiering policy: the current year local, one year ahead, seven years kept. */
+export const guidePolicy: TierPolicy = {
+  period: "year",
+  firstPeriod: "2024-01-01",
+  hotPeriods: 1,
+  futurePeriods: 1,
+  archives: [{ archive: "archive" }],
+  retentionPeriods: 7,
+  namePrefix: "emp_",
+};

@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
 import { partitionDefaults, reattachStatements } from "../../components/provider/handlers/partitions";
+import { emp2025Partition } from "./fixtures";
 
-const emp2025 = {
-  name: "emp_2025",
-  schema: "public",
-  parent: "employees",
-  parentSchema: "public",
-  from: "2025-01-01",
-  to: "2026-01-01",
-  attached: true,
-};
+const emp2025 = emp2025Partition;
 
 const DETACH = 'ALTER TABLE "public"."employees" DETACH PARTITION "public"."emp_2025"';
 

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { formatTimeline, planLayout, PlannedPartition, TierPolicy, validatePolicy } from "../../components/planner/plan-layout";
+import { guidePolicy } from "./fixtures";
 
 /** The guide's policy: one partition a year, the current year local, seven years kept. */
-const guide: TierPolicy = {
-  period: "year",
-  firstPeriod: "2024-01-01",
-  hotPeriods: 1,
-  futurePeriods: 1,
-  archives: [{ archive: "archive" }],
-  retentionPeriods: 7,
-  namePrefix: "emp_",
-};
+const guide: TierPolicy = guidePolicy;
 
 /** Monthly partitions whose archived months are spread over two archive instances at July 2025. */
 const events: TierPolicy = {

@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Layout, planLayout, TierPolicy } from "../../components/planner/plan-layout";
 import { formatRotation, planRotation, RotationStep } from "../../components/planner/plan-rotation";
+import { guidePolicy } from "./fixtures";
 
-const guide: TierPolicy = {
-  period: "year",
-  firstPeriod: "2024-01-01",
-  hotPeriods: 1,
-  futurePeriods: 1,
-  archives: [{ archive: "archive" }],
-  retentionPeriods: 3,
-  namePrefix: "emp_",
-};
+/** The guide's policy with three years kept, so decommissioning shows within a few years. */
+const guide: TierPolicy = { ...guidePolicy, retentionPeriods: 3 };
 
 describe("planRotation", () => {
   it("at the year boundary archives last year and opens the year after next", () => {

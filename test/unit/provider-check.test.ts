@@ -5,23 +5,14 @@ import { PgtierProvider, unwrapSecrets } from "../../components/provider/provide
 import { handlers } from "../../components/provider/registry";
 import { typeToken } from "../../components/provider/token";
 import { UNKNOWN } from "../../components/validate/common";
-import { employeeColumns, employeeIndexes, mainConnection, secret } from "./fixtures";
+import { employeeColumns, employeeIndexes, mainConnection, mainInstanceInputs, secret } from "./fixtures";
 
 const urn = (type: string, name: string, parent = "pgtier:index:ArchiveLayout") =>
   `urn:pulumi:dev::pgtier::${parent}$pgtier:index:${type}::${name}`;
 
 const INSTANCE_URN = "urn:pulumi:dev::pgtier::pgtier:index:DockerPostgres$pgtier:index:PostgresInstance::main";
 
-const mainInstance = {
-  image: "pgtier/postgres:15",
-  containerName: "pgtier-dev-main",
-  network: "pgtier-dev",
-  volume: "pgtier-dev-main-data",
-  hostPort: 0,
-  user: "postgres",
-  password: secret("pw"),
-  database: "appdb",
-};
+const mainInstance = { ...mainInstanceInputs, password: secret("pw") };
 
 const emp2025 = {
   connection: secret(mainConnection),

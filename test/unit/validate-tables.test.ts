@@ -6,7 +6,7 @@ import {
   validateLocalPartitionArgs,
   validatePartitionedTableArgs,
 } from "../../components/validate/tables";
-import { archiveConnection, employeeColumns, employeeIndexes, mainConnection } from "./fixtures";
+import { archiveConnection, emp2025Partition, employeeColumns, employeeIndexes, mainConnection } from "./fixtures";
 
 /** The guide's employees table as PartitionedTable inputs. */
 const employees = {
@@ -19,16 +19,7 @@ const employees = {
   allowForeignPartitions: true,
 };
 
-const emp2025 = {
-  connection: mainConnection,
-  name: "emp_2025",
-  schema: "public",
-  parent: "employees",
-  parentSchema: "public",
-  from: "2025-01-01",
-  to: "2026-01-01",
-  attached: true,
-};
+const emp2025 = emp2025Partition;
 
 const emp2024Foreign = {
   ...emp2025,
