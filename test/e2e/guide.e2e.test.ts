@@ -17,8 +17,11 @@ interface Endpoint {
   port: number;
 }
 
+/** The instances' password; the password-change test changes it. */
+let password = PASSWORD;
+
 async function sql<T = Record<string, unknown>>(endpoint: Endpoint, database: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ ...endpoint, user: "postgres", password: PASSWORD, database });
+  const client = new Client({ ...endpoint, user: "postgres", password, database });
   await client.connect();
   try {
     return (await client.query(text, params)).rows as T[];
@@ -156,6 +159,20 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
       "SELECT srvoptions AS options FROM pg_foreign_server WHERE srvname = 'archive_server'",
     );
     assert.ok(server.options.includes("fetch_size=10000"), server.options.join(","));
+  });
+
+  it("changes the password in place: both instances and the user mapping, data kept", async () => {
+    // WHEN
+    await stack().setConfig("pgtier:password", { value: "e2e-Rotated-2b9d", secret: true });
+    const up = await stack().up({ color: "never" });
+    // THEN: updated in place, nothing replaced
+    assert.equal(up.summary.resourceChanges?.replace ?? 0, 0);
+    assert.equal(up.summary.resourceChanges?.update, 9, "2 instances and the 7 objects that connect with it");
+    await assert.rejects(sql(main, "appdb", "SELECT 1"), /password authentication failed/);
+    password = "e2e-Rotated-2b9d";
+    const [row] = await sql<{ n: number }>(main, "appdb", "SELECT count(*)::int AS n FROM employees WHERE hire_date < '2025-01-01'");
+    assert.equal(row.n, 4, "the archive is read through the mapping with the new password");
+    assert.equal(stateText(stackName).includes("e2e-Rotated-2b9d"), false);
   });
 
   it("destroys everything: containers, volumes, network", async () => {
