@@ -20,6 +20,8 @@
 import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { buildCreateServerSql, buildCreateUserMappingSql, buildOptionsClause } from "../components/sql/fdw";
+import { quoteIdent } from "../components/sql/quote";
 import { connectionOf, startPair } from "../test/support/postgres";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -66,15 +68,16 @@ async function main(): Promise<void> {
     await main.query("ANALYZE emp_2025");
     await archive.query(ARCHIVE_TABLE);
     await main.query("CREATE EXTENSION postgres_fdw");
+    const where = { host: pair.archiveAlias, port: "5432", dbname: "archive_db" };
     for (const [server, options] of [
-      ["guide_server", ""],
-      ["batch_server", ", batch_size '10000', fetch_size '10000'"],
-    ]) {
+      ["guide_server", where],
+      ["batch_server", { ...where, batch_size: "10000", fetch_size: "10000" }],
+    ] as const) {
+      await main.query(buildCreateServerSql(server, options));
+      await main.query(buildCreateUserMappingSql("CURRENT_USER", server, { user: "postgres", password: "postgres123" }));
       await main.query(
-        `CREATE SERVER ${server} FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '${pair.archiveAlias}', port '5432', dbname 'archive_db'${options})`,
+        `CREATE FOREIGN TABLE ${quoteIdent(`${server}_emp`)} (${COLUMNS}) SERVER ${quoteIdent(server)}${buildOptionsClause({ table_name: "emp_2025" })}`,
       );
-      await main.query(`CREATE USER MAPPING FOR CURRENT_USER SERVER ${server} OPTIONS (user 'postgres', password 'postgres123')`);
-      await main.query(`CREATE FOREIGN TABLE ${server}_emp (${COLUMNS}) SERVER ${server} OPTIONS (table_name 'emp_2025')`);
     }
     const source = (await main.query(CHECKSUM)).rows[0];
     const reset = () => archive.query("TRUNCATE emp_2025");

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { describeChanges, diffInputs, sameValue } from "../../components/diff/diff";
 import { diffSpecs } from "../../components/diff/specs";
 import { UNKNOWN } from "../../components/validate/common";
-import { archiveConnection, emp2025Partition, employeeColumns, employeeIndexes, mainConnection, mainInstanceInputs } from "./fixtures";
+import {
+  archiveConnection,
+  emp2024ArchiveInputs,
+  emp2025Partition,
+  employeeColumns,
+  employeeIndexes,
+  mainConnection,
+  mainInstanceInputs,
+} from "./fixtures";
 
 type Outcome = "update" | "replace";
 
@@ -124,16 +132,7 @@ const expectations: Record<
   },
   ArchiveTable: {
     deleteBeforeReplace: true,
-    base: {
-      connection: archiveConnection,
-      name: "emp_2024",
-      schema: "public",
-      columns: employeeColumns,
-      partitionKey: "hire_date",
-      from: "2024-01-01",
-      to: "2025-01-01",
-      indexes: employeeIndexes,
-    },
+    base: emp2024ArchiveInputs,
     changes: {
       connection: [{ ...archiveConnection, port: 15999 }, "update"],
       columns: [[...employeeColumns, { name: "email", type: "text" }], "update"],

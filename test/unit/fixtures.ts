@@ -7,7 +7,9 @@ export const mainConnection = { host: "127.0.0.1", port: 15432, user: "postgres"
 /** The archive instance's connection. */
 export const archiveConnection = { host: "127.0.0.1", port: 15433, user: "postgres", password: "pw", database: "archive_db" };
 
-export { employeeColumns, employeeIndexes } from "../support/fixtures";
+import { employeeColumns, employeeIndexes } from "../support/fixtures";
+
+export { employeeColumns, employeeIndexes };
 export { secret } from "../support/provider";
 
 /** emp_2025 as a LocalPartition's checked inputs (defaults filled in). */
@@ -43,4 +45,16 @@ export const guidePolicy: TierPolicy = {
   archives: [{ archive: "archive" }],
   retentionPeriods: 7,
   namePrefix: "emp_",
+};
+
+/** emp_2024 as an ArchiveTable's checked inputs. */
+export const emp2024ArchiveInputs = {
+  connection: archiveConnection,
+  name: "emp_2024",
+  schema: "public",
+  columns: employeeColumns,
+  partitionKey: "hire_date",
+  from: "2024-01-01",
+  to: "2025-01-01",
+  indexes: employeeIndexes,
 };

@@ -6,7 +6,7 @@ import {
   validateLocalPartitionArgs,
   validatePartitionedTableArgs,
 } from "../../components/validate/tables";
-import { archiveConnection, emp2025Partition, employeeColumns, employeeIndexes, mainConnection } from "./fixtures";
+import { emp2024ArchiveInputs, emp2025Partition, employeeColumns, employeeIndexes, mainConnection } from "./fixtures";
 
 /** The guide's employees table as PartitionedTable inputs. */
 const employees = {
@@ -32,16 +32,7 @@ const emp2024Foreign = {
   options: {},
 };
 
-const emp2024Archive = {
-  connection: archiveConnection,
-  name: "emp_2024",
-  schema: "public",
-  columns: employeeColumns,
-  partitionKey: "hire_date",
-  from: "2024-01-01",
-  to: "2025-01-01",
-  indexes: employeeIndexes,
-};
+const emp2024Archive = emp2024ArchiveInputs;
 
 const unknownType = (name: string, type: string) =>
   `column ${JSON.stringify(name)} has unknown type ${JSON.stringify(type)}; use a built-in type such as text, integer, bigint, numeric(10,2), date or timestamptz`;
