@@ -8,3 +8,7 @@ export * from "./resources/tables";
 export * from "./docker-postgres";
 export * from "./archive-layout";
 export { PartitionPlacement, validateLayout } from "./validate/layout";
+export * from "./tiered-table";
+export * from "./planner/periods";
+export * from "./planner/plan-layout";
+export * from "./planner/plan-rotation";

@@ -50,4 +50,26 @@ export const diffSpecs: Readonly<Record<string, DiffSpec>> = {
     replace: ["name", "schema", "parent", "parentSchema", "server"],
     deleteBeforeReplace: true,
   },
+  // A tier change is an update: the rows move (local to archive) under one
+  // resource, never a delete and create of data. Bounds are fixed by the
+  // period; check refuses changing them.
+  TieredPartition: {
+    update: [
+      "connection",
+      "tier",
+      "archive",
+      "options",
+      "attached",
+      "columns",
+      "indexes",
+      "copyMethod",
+      "batchSize",
+      "keepLocal",
+      "lockTimeoutMs",
+      "attempts",
+      "backup",
+    ],
+    replace: ["name", "schema", "parent", "parentSchema", "partitionKey", "from", "to"],
+    deleteBeforeReplace: true,
+  },
 };

@@ -92,7 +92,8 @@ export interface Layout {
 export function withPolicyDefaults(
   policy: TierPolicy,
 ): Required<Omit<TierPolicy, "retentionPeriods">> & Pick<TierPolicy, "retentionPeriods"> {
-  return { hotPeriods: 1, futurePeriods: 1, ...policy };
+  // `??`, not a spread: an optional field passed as undefined still gets its default.
+  return { ...policy, hotPeriods: policy.hotPeriods ?? 1, futurePeriods: policy.futurePeriods ?? 1 };
 }
 
 /** Longest name prefix: 63-byte identifiers less the longest label (`2024_q1`, `2024_01`). */

@@ -1,6 +1,7 @@
 /** The contract every pgtier resource implements inside the provider. */
 import { DiffSpec } from "../diff/diff";
 import { CheckFailure } from "../validate/common";
+import { noProgress, Progress } from "./progress";
 
 /** Property bag as the engine sends it (plain JSON; unknowns as a sentinel string). */
 export type Props = Record<string, unknown>;
@@ -13,6 +14,15 @@ export interface Created {
 
 /** What read returns: undefined when the object no longer exists. */
 export type ReadOutcome = { readonly id: string; readonly props: Props } | undefined;
+
+/** What the provider gives an operation besides its inputs. */
+export interface HandlerContext {
+  /** Progress lines shown in `pulumi up`'s output on this resource. */
+  readonly progress: Progress;
+}
+
+/** A context that reports nowhere (tests, adoption reads). */
+export const quietContext: HandlerContext = { progress: noProgress };
 
 /**
  * One resource type. `validate` and `defaults` are pure and need no database,
@@ -32,10 +42,10 @@ export interface ResourceHandler {
    * after PostgreSQL committed it) is adopted, so a rerun converges.
    */
   idFor?(inputs: Props): string;
-  create(label: string, inputs: Props): Promise<Created>;
+  create(label: string, inputs: Props, ctx?: HandlerContext): Promise<Created>;
   read(label: string, id: string, props: Props): Promise<ReadOutcome>;
-  update(label: string, id: string, olds: Props, news: Props): Promise<Props>;
-  delete(label: string, id: string, props: Props): Promise<void>;
+  update(label: string, id: string, olds: Props, news: Props, ctx?: HandlerContext): Promise<Props>;
+  delete(label: string, id: string, props: Props, ctx?: HandlerContext): Promise<void>;
 }
 
 /** `ForeignServer "archive"`: the resource type and name from a URN, for messages. */

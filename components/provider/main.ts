@@ -1,9 +1,11 @@
 /** Entry point of the pgtier provider plugin (started by the Pulumi engine via plugin/). */
 import * as provider from "@pulumi/pulumi/provider";
 import { installDetailedDiff } from "./detailed-diff";
+import { setEngineAddress } from "./progress";
 import { PgtierProvider } from "./provider";
 
 const pgtier = new PgtierProvider();
+setEngineAddress(process.argv.slice(2));
 installDetailedDiff((urn, olds, news) => pgtier.detailedDiff(urn, olds, news));
 provider.main(pgtier, process.argv.slice(2)).catch((err: unknown) => {
   console.error(err);

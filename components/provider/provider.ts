@@ -7,7 +7,8 @@
 import * as provider from "@pulumi/pulumi/provider";
 import { DiffDecision, diffInputs, describeChanges, PropertyChange } from "../diff/diff";
 import { formatFailures } from "../validate/common";
-import { labelFromUrn, Props, ResourceHandler, typeNameFromUrn } from "./handler";
+import { HandlerContext, labelFromUrn, Props, ResourceHandler, typeNameFromUrn } from "./handler";
+import { engineProgress } from "./progress";
 import { handlers } from "./registry";
 
 /** The version the plugin reports; matches package.json. */
@@ -31,6 +32,39 @@ export function unwrapSecrets<T>(value: T): T {
       return unwrapSecrets(record.value) as T;
     }
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)])) as T;
+  }
+  return value;
+}
+
+/** Progress reported on the resource being operated on. */
+function contextFor(urn: string): HandlerContext {
+  return { progress: engineProgress(urn) };
+}
+
+function isSecret(value: unknown): value is { value: unknown } {
+  return !!value && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/**
+ * Marks secret again, in what a handler returns, every value that was
+ * secret in `template` (the inputs or state as the engine sent them). The
+ * engine only re-marks top-level properties, so a password nested in an
+ * object input (TieredPartition's archive.connection) would otherwise
+ * reach the state in plain text.
+ */
+export function keepSecrets(template: unknown, value: unknown): unknown {
+  if (isSecret(value)) {
+    return value;
+  }
+  if (isSecret(template)) {
+    return { [SIG_KEY]: SECRET_SIG, value: keepSecrets(template.value, value) };
+  }
+  if (Array.isArray(template) && Array.isArray(value)) {
+    return value.map((v, i) => keepSecrets(template[i], v));
+  }
+  if (template && value && typeof template === "object" && typeof value === "object" && !Array.isArray(value)) {
+    const t = template as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k in t ? keepSecrets(t[k], v) : v]));
   }
   return value;
 }
@@ -78,7 +112,8 @@ export class PgtierProvider implements provider.Provider {
       throw new Error(formatFailures(label, failures));
     }
     const adopted = await this.adoptExisting(handler, label, inputs);
-    return adopted ?? handler.create(label, inputs);
+    const created = adopted ?? (await handler.create(label, inputs, contextFor(urn)));
+    return { id: created.id, outs: keepSecrets(wrapped, created.outs) as Props };
   }
 
   /**
@@ -104,14 +139,15 @@ export class PgtierProvider implements provider.Provider {
 
   async read(id: string, urn: string, props: Props): Promise<provider.ReadResult> {
     const found = await handlerFor(urn).read(labelFromUrn(urn), id, unwrapSecrets(props));
-    return found ? { id: found.id, props: found.props } : { id: undefined, props: undefined };
+    return found ? { id: found.id, props: keepSecrets(props, found.props) as Props } : { id: undefined, props: undefined };
   }
 
   async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
-    return { outs: await handlerFor(urn).update(labelFromUrn(urn), id, unwrapSecrets(olds), unwrapSecrets(news)) };
+    const outs = await handlerFor(urn).update(labelFromUrn(urn), id, unwrapSecrets(olds), unwrapSecrets(news), contextFor(urn));
+    return { outs: keepSecrets(news, outs) as Props };
   }
 
   async delete(id: string, urn: string, props: Props): Promise<void> {
-    await handlerFor(urn).delete(labelFromUrn(urn), id, unwrapSecrets(props));
+    await handlerFor(urn).delete(labelFromUrn(urn), id, unwrapSecrets(props), contextFor(urn));
   }
 }

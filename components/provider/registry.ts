@@ -9,6 +9,7 @@ import { foreignServer } from "./handlers/foreign-server";
 import { localPartition } from "./handlers/local-partition";
 import { partitionedTable } from "./handlers/partitioned-table";
 import { postgresInstance } from "./handlers/postgres-instance";
+import { tieredPartition } from "./handlers/tiered-partition";
 import { userMapping } from "./handlers/user-mapping";
 
 /** Handlers by resource name (the last part of the type token). */
@@ -24,4 +25,5 @@ export const handlers: Readonly<Record<string, ResourceHandler>> = {
   LocalPartition: localPartition,
   ArchiveTable: archiveTable,
   ForeignPartition: foreignPartition,
+  TieredPartition: tieredPartition,
 };

@@ -147,3 +147,104 @@ export class ArchiveTable extends pulumi.CustomResource {
     super(pgtierType("ArchiveTable"), name, registerArgs(args, []), opts);
   }
 }
+
+/** Where an archived {@link TieredPartition}'s rows live. */
+export interface ArchiveTargetArgs {
+  /** Connection to the archive instance's database, as the runner reaches it. */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /** Foreign server on the main instance that reaches the archive instance. */
+  readonly server: pulumi.Input<string>;
+  /**
+   * Schema of the archive table on the archive instance.
+   * @default "public"
+   */
+  readonly schema?: pulumi.Input<string>;
+}
+
+/** Final backups taken before an archived partition is decommissioned. */
+export interface BackupArgs {
+  /** Absolute directory on the machine running pulumi where dumps go. */
+  readonly location: pulumi.Input<string>;
+  /**
+   * Also export the rows as CSV.gz beside the dump.
+   * @default false
+   */
+  readonly csv?: pulumi.Input<boolean>;
+  /**
+   * Recorded as retention_reason in archive_decommission_log.
+   * @default "retention period expired"
+   */
+  readonly reason?: pulumi.Input<string>;
+}
+
+/** Arguments of {@link TieredPartition}. */
+export interface TieredPartitionArgs extends PartitionArgs {
+  /** The parent's columns (the archive table gets the same). */
+  readonly columns: pulumi.Input<ColumnSpec[]>;
+  /** The parent's partition key; the archive table's CHECK constraint is on it. */
+  readonly partitionKey: pulumi.Input<string>;
+  /**
+   * The parent's indexes, created on the archive table as `<table>_<index>`.
+   * @default []
+   */
+  readonly indexes?: pulumi.Input<IndexSpec[]>;
+  /** `local` (rows on the main instance) or `archive`. Changing local to archive moves the rows in place. */
+  readonly tier: pulumi.Input<"local" | "archive">;
+  /** The archive instance and foreign server; required when tier is `archive`. */
+  readonly archive?: pulumi.Input<ArchiveTargetArgs>;
+  /**
+   * postgres_fdw table options of the foreign partition (fetch_size, batch_size, use_remote_estimate, async_capable).
+   * @default {}
+   */
+  readonly options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * How rows are copied when archiving: `pipe` streams binary COPY through
+   * the runner (fastest); `fdw` has the main instance INSERT through
+   * postgres_fdw (for when the runner cannot reach the archive quickly).
+   * @default "pipe"
+   */
+  readonly copyMethod?: pulumi.Input<"pipe" | "fdw">;
+  /**
+   * Rows per remote INSERT with copyMethod `fdw`.
+   * @default 10000
+   */
+  readonly batchSize?: pulumi.Input<number>;
+  /**
+   * Keep the local table, renamed `<name>_local`, after archiving instead of dropping it.
+   * @default false
+   */
+  readonly keepLocal?: pulumi.Input<boolean>;
+  /**
+   * How long one archiving attempt waits for its locks before retrying.
+   * @default 2000
+   */
+  readonly lockTimeoutMs?: pulumi.Input<number>;
+  /**
+   * Archiving attempts before giving up with nothing changed.
+   * @default 10
+   */
+  readonly attempts?: pulumi.Input<number>;
+  /**
+   * Final backups on decommission; required for deleting an archived partition that holds rows.
+   * @default none (such a delete is refused)
+   */
+  readonly backup?: pulumi.Input<BackupArgs>;
+}
+
+/**
+ * One period of a tiered table, local or archived. Moving it from local to
+ * archive copies, verifies and cuts over in place; deleting it when
+ * archived is a decommission (backup, audit row, drop).
+ */
+export class TieredPartition extends pulumi.CustomResource {
+  /** Tier the partition is in. */
+  declare readonly tier: pulumi.Output<"local" | "archive">;
+  /** Rows moved by the last archiving (unset until then). */
+  declare readonly archivedRows: pulumi.Output<string | undefined>;
+  /** Checksum verified on both sides by the last archiving. */
+  declare readonly archivedChecksum: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: TieredPartitionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("TieredPartition"), name, registerArgs(args, ["archivedRows", "archivedChecksum"]), opts);
+  }
+}

@@ -18,7 +18,8 @@ export const UNIQUE_WITH_FOREIGN_PARTITIONS =
   "(it cannot enforce uniqueness on a remote server); drop `unique` from this index, or keep every partition local " +
   "with allowForeignPartitions: false";
 
-function checkPartitionKey(news: Record<string, unknown>, failures: CheckFailure[]): void {
+/** The partition key names one of the columns. */
+export function checkPartitionKey(news: Record<string, unknown>, failures: CheckFailure[]): void {
   checkIdentifier("partitionKey", news.partitionKey, failures);
   const names = columnNames(news.columns);
   if (names && typeof news.partitionKey === "string" && !isUnknown(news.partitionKey) && !names.has(news.partitionKey)) {
@@ -51,7 +52,8 @@ export function validatePartitionedTableArgs(news: Record<string, unknown>): Che
   return failures;
 }
 
-function checkPartitionOf(news: Record<string, unknown>, failures: CheckFailure[]): void {
+/** What every partition needs: connection, name, parent and bounds. */
+export function checkPartitionOf(news: Record<string, unknown>, failures: CheckFailure[]): void {
   checkConnection(news.connection, failures);
   checkIdentifier("name", news.name, failures);
   checkOptionalIdentifier("schema", news.schema, failures);

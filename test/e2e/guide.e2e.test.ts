@@ -39,22 +39,22 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     // WHEN
     const preview = await stack().preview({ color: "never", diff: false });
     // THEN: every resource is planned, none exists yet
-    assert.equal(preview.changeSummary.create, 16);
+    assert.equal(preview.changeSummary.create, 15);
     assert.equal(await dockerObjectExists("container", `${prefix}-main`), false);
-    assert.match(preview.stdout, /pgtier:index:ForeignPartition\s+employees-emp_2024\s+create/);
+    assert.match(preview.stdout, /pgtier:index:TieredPartition\s+employees-emp_2024\s+create/);
   });
 
   it("creates the topology, and a second preview changes nothing", async () => {
     const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
-    assert.equal(up.summary.resourceChanges?.create, 16);
+    assert.equal(up.summary.resourceChanges?.create, 15);
     main = up.outputs.mainEndpoint.value as Endpoint;
     archive = up.outputs.archiveEndpoint.value as Endpoint;
     assert.equal(main.host, "127.0.0.1");
 
     const again = await stack().preview({ color: "never" });
     assert.deepEqual(Object.keys(again.changeSummary), ["same"]);
-    assert.equal(again.changeSummary.same, 16);
+    assert.equal(again.changeSummary.same, 15);
   });
 
   it("keeps the passwords out of the state in plain text", () => {
@@ -142,7 +142,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     assert.match(detailed.stdout, /~ attached: false => true/);
     assert.match(detailed.stdout, /~ fetch_size\s*: "1" => "10000"/);
     assert.doesNotMatch(detailed.stdout, /~ (name|host|dbname)\b/);
-    assert.match(preview.stdout, /~\s+pgtier:index:LocalPartition\s+employees-emp_2025\s+update/);
+    assert.match(preview.stdout, /~\s+pgtier:index:TieredPartition\s+employees-emp_2025\s+update/);
     assert.match(preview.stdout, /~\s+pgtier:index:ForeignServer\s+employees-archive-server\s+update/);
 
     const up = await stack().up({ color: "never" });
@@ -167,7 +167,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     const up = await stack().up({ color: "never" });
     // THEN: updated in place, nothing replaced
     assert.equal(up.summary.resourceChanges?.replace ?? 0, 0);
-    assert.equal(up.summary.resourceChanges?.update, 9, "2 instances and the 7 objects that connect with it");
+    assert.equal(up.summary.resourceChanges?.update, 8, "2 instances and the 6 objects that connect with it");
     await assert.rejects(sql(main, "appdb", "SELECT 1"), /password authentication failed/);
     password = "e2e-Rotated-2b9d";
     const [row] = await sql<{ n: number }>(main, "appdb", "SELECT count(*)::int AS n FROM employees WHERE hire_date < '2025-01-01'");
@@ -177,7 +177,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
 
   it("destroys everything: containers, volumes, network", async () => {
     const result = await stack().destroy({ color: "never" });
-    assert.equal(result.summary.resourceChanges?.delete, 16);
+    assert.equal(result.summary.resourceChanges?.delete, 15);
     for (const [kind, name] of [
       ["container", `${prefix}-main`],
       ["container", `${prefix}-archive`],

@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { randomBytes } from "node:crypto";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 
@@ -45,6 +46,7 @@ export async function removeStack(stack: Stack | undefined): Promise<void> {
   } finally {
     await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
     fs.rmSync(path.join(ROOT, "stacks", `Pulumi.${stack.name}.yaml`), { force: true });
+    fs.rmSync(backupDir(stack.name), { recursive: true, force: true });
   }
 }
 
@@ -67,6 +69,11 @@ export function stateText(stackName: string): string {
   return out.join("\n");
 }
 
+/** Where a test stack's final backups go (outside the repository). */
+export function backupDir(stackName: string): string {
+  return path.join(os.tmpdir(), "pgtier-backups", stackName);
+}
+
 /** A stack of the project for one test file: created in `before`, destroyed and removed in `after`. */
 export interface StackFixture {
   readonly stackName: string;
@@ -77,14 +84,23 @@ export interface StackFixture {
 }
 
 /** Registers mocha hooks that create a stack with this password and a unique name prefix, and remove it afterwards. */
-export function useStack(kind: string, password: string): StackFixture {
+export function useStack(kind: string, password: string, extra: Record<string, string> = {}): StackFixture {
   const { stackName, prefix } = uniqueStackName(kind);
   let stack: Stack | undefined;
   before(async () => {
-    stack = await createStack(stackName, {
+    const config: Record<string, { value: string; secret?: boolean }> = {
       "pgtier:password": { value: password, secret: true },
       "pgtier:namePrefix": { value: prefix },
-    });
+      // The guide's layout (2024 archived, 2025 local), as in the dev stack.
+      "pgtier:asOf": { value: "2025-06-15" },
+      "pgtier:futurePeriods": { value: "0" },
+      "pgtier:backupLocation": { value: backupDir(stackName) },
+      "pgtier:keepVolumes": { value: "false" },
+    };
+    for (const [key, value] of Object.entries(extra)) {
+      config[`pgtier:${key}`] = { value };
+    }
+    stack = await createStack(stackName, config);
   });
   after(async () => {
     await removeStack(stack);

@@ -48,6 +48,7 @@ describe("URNs", () => {
       "LocalPartition",
       "PartitionedTable",
       "PostgresInstance",
+      "TieredPartition",
       "UserMapping",
     ]);
     assert.equal(typeToken("ForeignServer"), "pgtier:index:ForeignServer");
@@ -171,7 +172,7 @@ describe("PgtierProvider.check", () => {
     const bad = "urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024";
     await assert.rejects(provider.check(bad, {}, {}), {
       message:
-        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition',
+        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition',
     });
   });
 });

@@ -1,0 +1,226 @@
+/**
+ * Moving a local partition to an archive instance, in the order that never
+ * puts the only copy of a row at risk:
+ *
+ *   1. the archive table exists (CHECK constraint, indexes);
+ *   2. on the main instance, a transaction locks the partition against
+ *      writes (SHARE: reads and other partitions go on; writers to this
+ *      partition wait, they are not lost);
+ *   3. unless the archive already holds exactly these rows (a rerun), it is
+ *      emptied and the rows copied;
+ *   4. count and checksum are compared on both sides;
+ *   5. still in that transaction: detach, drop (or rename) the local table,
+ *      attach the foreign partition, count through it, commit;
+ *   6. ANALYZE the archive table.
+ *
+ * A lock not granted within lock_timeout (or a deadlock with a writer)
+ * rolls the attempt back and retries; the next attempt re-verifies and only
+ * copies again if rows changed in between. A crash at any point leaves
+ * either the local partition attached (and a rerun starts over at step 2)
+ * or the foreign partition attached (and a rerun only analyzes).
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Client } from "pg";
+import { runInTransaction, runStatement, withClient } from "../../db/client";
+import { Bounds, ColumnSpec, Connection, IndexSpec } from "../../model/types";
+import { buildAnalyzeSql, buildBlockWritesSql, buildCutoverSql, buildLockTimeoutSql } from "../../sql/rotation";
+import { buildCreateArchiveTableSql, TableName } from "../../sql/tables";
+import { foreignTableSql } from "../../sql/catalog";
+import { firstRow } from "../handlers/common";
+import { readRelation } from "../handlers/relations";
+import { formatCount, Progress } from "../progress";
+import { describeChecksum, sameRows, TableChecksum, tableChecksum, useStableText } from "./checksum";
+import { copyRows, CopyMethod } from "./copy";
+
+/** Everything one rotation needs. */
+export interface ArchiveRotation {
+  /** `TieredPartition "employees-emp_2025"`, for messages. */
+  readonly label: string;
+  readonly main: Connection;
+  readonly archive: Connection;
+  readonly parent: TableName;
+  readonly partition: TableName;
+  readonly archiveTable: TableName;
+  readonly bounds: Bounds;
+  readonly columns: readonly ColumnSpec[];
+  readonly partitionKey: string;
+  readonly indexes: readonly IndexSpec[];
+  /** Foreign server on the main instance pointing at the archive instance. */
+  readonly server: string;
+  /** Foreign table options (schema_name, table_name and postgres_fdw's). */
+  readonly foreignOptions: Readonly<Record<string, string>>;
+  readonly method: CopyMethod;
+  readonly batchSize: number;
+  readonly keepLocal: boolean;
+  readonly lockTimeoutMs: number;
+  readonly attempts: number;
+  readonly progress: Progress;
+}
+
+/** What a rotation did. */
+export interface RotationOutcome extends TableChecksum {
+  /** Whether rows were copied (false when a rerun found them already there). */
+  readonly copied: boolean;
+  /** Attempts used (more than 1 when a lock was not granted in time). */
+  readonly attempts: number;
+}
+
+/** A lock not granted in time, or a deadlock with a writer: worth another attempt. */
+function isLockConflict(err: unknown): boolean {
+  let e: unknown = err;
+  while (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "55P03" || code === "40P01") {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Creates the archive table, or checks that the one there has the partition's columns. */
+async function ensureArchiveTable(r: ArchiveRotation, archive: Client): Promise<void> {
+  const info = await readRelation(archive, r.archiveTable.schema ?? "public", r.archiveTable.name);
+  if (!info) {
+    await runInTransaction(r.label, archive, buildCreateArchiveTableSql(r.archiveTable, r.columns, r.partitionKey, r.bounds, r.indexes));
+    return;
+  }
+  const present = (
+    (await archive.query("SELECT attname FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped", [info.oid])).rows as {
+      attname: string;
+    }[]
+  ).map((row) => row.attname);
+  const missing = r.columns.map((c) => c.name).filter((name) => !present.includes(name));
+  if (info.kind !== "r" || missing.length > 0) {
+    throw new Error(
+      `${r.label}: ${r.archiveTable.schema ?? "public"}.${r.archiveTable.name} already exists on the archive instance ` +
+        `${info.kind !== "r" ? "and is not a plain table" : `without column(s) ${missing.join(", ")}`}; ` +
+        `rename or drop it there, then run pulumi up again — nothing was changed`,
+    );
+  }
+}
+
+/** Whether the partition is already a foreign partition on this server (a rerun after a committed cutover). */
+async function alreadyCutOver(r: ArchiveRotation, main: Client): Promise<boolean> {
+  const info = await readRelation(main, r.partition.schema ?? "public", r.partition.name);
+  if (!info) {
+    throw new Error(
+      `${r.label}: partition ${r.partition.schema ?? "public"}.${r.partition.name} does not exist on the main instance; ` +
+        `run pulumi refresh to see what is there, then pulumi up`,
+    );
+  }
+  if (info.kind !== "f") {
+    return false;
+  }
+  const row = await firstRow<{ server: string }>(main, foreignTableSql, [info.oid]);
+  return row?.server === r.server;
+}
+
+/** One attempt: lock, verify or copy, cut over, commit. Throws a lock conflict for the caller to retry. */
+async function attempt(r: ArchiveRotation, main: Client, reader: Client, archive: Client): Promise<RotationOutcome & { attempts: 0 }> {
+  await main.query("BEGIN");
+  try {
+    await main.query(buildLockTimeoutSql(r.lockTimeoutMs));
+    await main.query(buildBlockWritesSql(r.partition));
+    const columns = r.columns.map((c) => c.name);
+    const local = await tableChecksum(main, r.partition, columns);
+    let remote = await tableChecksum(archive, r.archiveTable, columns);
+    let copied = false;
+    if (!sameRows(local, remote)) {
+      r.progress(`copying ${formatCount(local.rows)} rows of ${r.partition.name} to the archive (${r.method})`);
+      await copyRows(r.method, {
+        label: r.label,
+        source: reader,
+        target: archive,
+        watcher: main,
+        partition: r.partition,
+        archiveTable: r.archiveTable,
+        columns,
+        expectedRows: Number(local.rows),
+        server: r.server,
+        batchSize: r.batchSize,
+        progress: r.progress,
+      });
+      copied = true;
+      remote = await tableChecksum(archive, r.archiveTable, columns);
+      if (!sameRows(local, remote)) {
+        throw new Error(
+          `${r.label}: verification failed after copying ${r.partition.name}: local ${describeChecksum(local)}, ` +
+            `archive ${describeChecksum(remote)}; the local partition is untouched — run pulumi up again`,
+        );
+      }
+    } else {
+      r.progress(`the archive already holds ${r.partition.name}'s ${formatCount(local.rows)} rows (checksum matches); not copying again`);
+    }
+    r.progress(`verified ${describeChecksum(local)} on both sides; cutting over`);
+    for (const sql of buildCutoverSql({
+      parent: r.parent,
+      partition: r.partition,
+      bounds: r.bounds,
+      server: r.server,
+      options: r.foreignOptions,
+      keepLocal: r.keepLocal,
+    })) {
+      await runStatement(r.label, main, sql);
+    }
+    // The application's path to the rows: through the new foreign partition.
+    const through = await tableChecksum(main, r.partition, columns);
+    if (!sameRows(local, through)) {
+      throw new Error(
+        `${r.label}: reading ${r.partition.name} through postgres_fdw after the cutover gave ${describeChecksum(through)}, ` +
+          `expected ${describeChecksum(local)}; rolled back, the local partition is untouched`,
+      );
+    }
+    await main.query("COMMIT");
+    return { ...local, copied, attempts: 0 };
+  } catch (err) {
+    await main.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Moves the partition's rows to the archive and makes it a foreign partition; safe to rerun. */
+export async function applyArchiveRotation(r: ArchiveRotation): Promise<RotationOutcome> {
+  return withClient(r.label, r.main, (main) =>
+    withClient(r.label, r.main, (reader) =>
+      withClient(r.label, r.archive, async (archive) => {
+        for (const client of [main, reader, archive]) {
+          await useStableText(client);
+        }
+        await ensureArchiveTable(r, archive);
+        if (await alreadyCutOver(r, main)) {
+          r.progress(`${r.partition.name} is already a foreign partition on ${r.server} (an earlier run committed the cutover)`);
+          await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
+          const sum = await tableChecksum(
+            archive,
+            r.archiveTable,
+            r.columns.map((c) => c.name),
+          );
+          return { ...sum, copied: false, attempts: 0 };
+        }
+        for (let n = 1; ; n++) {
+          try {
+            const outcome = await attempt(r, main, reader, archive);
+            await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
+            r.progress(`archived ${r.partition.name}: ${describeChecksum(outcome)}`);
+            return { ...outcome, attempts: n };
+          } catch (err) {
+            if (!isLockConflict(err) || n >= r.attempts) {
+              if (isLockConflict(err)) {
+                throw new Error(
+                  `${r.label}: could not lock ${r.partition.name} and ${r.parent.name} within ${r.lockTimeoutMs} ms in ${n} attempts ` +
+                    `(long transactions or writers hold them); nothing was changed on the main instance — ` +
+                    `run pulumi up again when they are done, or raise lockTimeoutMs`,
+                  { cause: err },
+                );
+              }
+              throw err;
+            }
+            r.progress(`lock on ${r.partition.name}/${r.parent.name} not granted (attempt ${n} of ${r.attempts}); retrying`);
+            await sleep(Math.min(5000, 250 * n));
+          }
+        }
+      }),
+    ),
+  );
+}

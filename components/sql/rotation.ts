@@ -1,0 +1,209 @@
+/**
+ * Pure builders for moving a partition between tiers and retiring it:
+ * locks, checksums, COPY statements, the cutover and the decommission audit
+ * trail. The I/O that runs them lives in provider/rotation.
+ */
+import { Bounds } from "../model/types";
+import { buildCreateForeignPartitionSql, buildOptionsClause } from "./fdw";
+import { quoteIdent, quoteLiteral, quoteQualified } from "./quote";
+import { buildDetachPartitionSql, buildDropTableSql, TableName } from "./tables";
+
+/** A column as the catalog spells its type (serial reads as integer). */
+export interface CatalogColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+function qualified(table: TableName): string {
+  return quoteQualified(table.schema, table.name);
+}
+
+function columnList(columns: readonly string[]): string {
+  if (columns.length === 0) {
+    throw new Error("a copy or checksum needs at least one column");
+  }
+  return columns.map(quoteIdent).join(", ");
+}
+
+/**
+ * Session settings that make a row's text form the same on every instance,
+ * so checksums computed on two servers can be compared.
+ */
+export function buildStableTextSettingsSql(): string[] {
+  return [
+    "SET DateStyle = 'ISO, YMD'",
+    "SET TimeZone = 'UTC'",
+    "SET IntervalStyle = 'postgres'",
+    "SET extra_float_digits = 3",
+    "SET bytea_output = 'hex'",
+  ];
+}
+
+/**
+ * Row count and content checksum of a table: the sum of a 64-bit hash of each
+ * row's text form over the named columns, in the given order. Order-free, so
+ * the two sides of a copy agree however their rows are stored.
+ */
+export function buildChecksumSql(table: TableName, columns: readonly string[]): string {
+  return (
+    `SELECT count(*)::text AS rows, coalesce(sum(hashtextextended(ROW(${columnList(columns)})::text, 0)), 0)::text AS checksum` +
+    ` FROM ${qualified(table)}`
+  );
+}
+
+/** `SET LOCAL lock_timeout`: how long one attempt waits for a lock before it gives up and retries. */
+export function buildLockTimeoutSql(milliseconds: number): string {
+  return `SET LOCAL lock_timeout = ${quoteLiteral(`${Math.max(1, Math.floor(milliseconds))}ms`)}`;
+}
+
+/**
+ * Blocks writes to the rotating partition for the rest of the transaction;
+ * reads, and writes to every other partition, go on.
+ */
+export function buildBlockWritesSql(partition: TableName): string {
+  return `LOCK TABLE ${qualified(partition)} IN SHARE MODE`;
+}
+
+/** The lock DETACH PARTITION needs on the parent, taken explicitly so lock_timeout bounds the wait. */
+export function buildLockParentSql(parent: TableName): string {
+  return `LOCK TABLE ${qualified(parent)} IN ACCESS EXCLUSIVE MODE`;
+}
+
+/** Binary COPY out of a table, columns named so both sides agree on the order. */
+export function buildCopyOutSql(table: TableName, columns: readonly string[]): string {
+  return `COPY ${qualified(table)} (${columnList(columns)}) TO STDOUT (FORMAT binary)`;
+}
+
+/** Binary COPY into a table, the counterpart of {@link buildCopyOutSql}. */
+export function buildCopyInSql(table: TableName, columns: readonly string[]): string {
+  return `COPY ${qualified(table)} (${columnList(columns)}) FROM STDIN (FORMAT binary)`;
+}
+
+/** CSV with a header row, for the optional export of a decommissioned table. */
+export function buildCopyCsvOutSql(table: TableName, columns: readonly string[]): string {
+  return `COPY ${qualified(table)} (${columnList(columns)}) TO STDOUT (FORMAT csv, HEADER true)`;
+}
+
+/** Empties a table (the archive table before a fresh copy). */
+export function buildTruncateSql(table: TableName): string {
+  return `TRUNCATE ${qualified(table)}`;
+}
+
+/** Refreshes planner statistics after a bulk load. */
+export function buildAnalyzeSql(table: TableName): string {
+  return `ANALYZE ${qualified(table)}`;
+}
+
+/** Renames a table in its schema. */
+export function buildRenameTableSql(table: TableName, newName: string): string {
+  return `ALTER TABLE ${qualified(table)} RENAME TO ${quoteIdent(newName)}`;
+}
+
+/** Name of the local table kept after archiving when the user asks to keep it. */
+export function keptLocalName(partitionName: string): string {
+  return `${partitionName.slice(0, 63 - "_local".length)}_local`;
+}
+
+/**
+ * A standalone foreign table pointing at the archive table, for the
+ * postgres_fdw copy path: `INSERT INTO it SELECT ... FROM the partition`
+ * with `batch_size` rows per remote INSERT.
+ */
+export function buildCopyForeignTableSql(
+  name: TableName,
+  columns: readonly CatalogColumn[],
+  server: string,
+  remote: TableName,
+  batchSize: number,
+): string {
+  // Types come from format_type() on the main instance's catalog, which
+  // prints them as valid, already-quoted SQL (e.g. numeric(10,2), "MyType").
+  const cols = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(", ");
+  const options = buildOptionsClause({
+    schema_name: remote.schema ?? "public",
+    table_name: remote.name,
+    batch_size: String(batchSize),
+  });
+  return `CREATE FOREIGN TABLE ${qualified(name)} (${cols}) SERVER ${quoteIdent(server)}${options}`;
+}
+
+/** `INSERT INTO target (cols) SELECT cols FROM source`. */
+export function buildInsertSelectSql(target: TableName, source: TableName, columns: readonly string[]): string {
+  const cols = columnList(columns);
+  return `INSERT INTO ${qualified(target)} (${cols}) SELECT ${cols} FROM ${qualified(source)}`;
+}
+
+/** Name of the transient foreign table the fdw copy path writes through. */
+export function copyTableName(partitionName: string): string {
+  return `${partitionName.slice(0, 63 - "_pgtier_copy".length)}_pgtier_copy`;
+}
+
+/** What the cutover needs to know. */
+export interface CutoverSpec {
+  readonly parent: TableName;
+  readonly partition: TableName;
+  readonly bounds: Bounds;
+  readonly server: string;
+  /** Foreign table options: schema_name, table_name and postgres_fdw's own. */
+  readonly options: Readonly<Record<string, string>>;
+  /** Keep the local table under {@link keptLocalName} instead of dropping it. */
+  readonly keepLocal: boolean;
+}
+
+/**
+ * The cutover, run in the transaction that holds the write lock: detach the
+ * local partition, drop it (or rename it out of the way), and attach a
+ * foreign partition of the same name pointing at the archive table.
+ */
+export function buildCutoverSql(spec: CutoverSpec): string[] {
+  return [
+    buildLockParentSql(spec.parent),
+    buildDetachPartitionSql(spec.parent, spec.partition),
+    spec.keepLocal ? buildRenameTableSql(spec.partition, keptLocalName(spec.partition.name)) : buildDropTableSql(spec.partition),
+    ...buildCreateForeignPartitionSql(spec.parent, spec.partition, spec.bounds, spec.server, spec.options),
+  ];
+}
+
+/** The guide's audit table, created on the main instance the first time a partition is decommissioned. */
+export function buildDecommissionLogTableSql(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${quoteQualified(schema, DECOMMISSION_LOG)} (
+  id serial PRIMARY KEY,
+  table_name text NOT NULL,
+  partition_range text,
+  row_count bigint,
+  size_bytes bigint,
+  earliest_date text,
+  latest_date text,
+  backup_location text,
+  decommissioned_at timestamp DEFAULT CURRENT_TIMESTAMP,
+  decommissioned_by text DEFAULT CURRENT_USER,
+  retention_reason text,
+  row_checksum text
+)`;
+}
+
+/** Name of the audit table (the guide's). */
+export const DECOMMISSION_LOG = "archive_decommission_log";
+
+/** One audit row; values are `$1..$9` parameters. */
+export function buildDecommissionLogInsertSql(schema: string): string {
+  return (
+    `INSERT INTO ${quoteQualified(schema, DECOMMISSION_LOG)} ` +
+    `(table_name, partition_range, row_count, size_bytes, earliest_date, latest_date, backup_location, retention_reason, row_checksum) ` +
+    `VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+  );
+}
+
+/** The audit row of an earlier, interrupted decommission of the same rows (parameters: table name, checksum). */
+export function buildDecommissionLogLookupSql(schema: string): string {
+  return `SELECT backup_location FROM ${quoteQualified(schema, DECOMMISSION_LOG)} WHERE table_name = $1 AND row_checksum = $2 ORDER BY id DESC LIMIT 1`;
+}
+
+/** Row count, size and key range of a table about to be decommissioned. */
+export function buildTableStatsSql(table: TableName, partitionKey: string): string {
+  const key = quoteIdent(partitionKey);
+  return (
+    `SELECT pg_total_relation_size(${quoteLiteral(qualified(table))}::regclass)::text AS size_bytes,` +
+    ` min(${key})::text AS earliest, max(${key})::text AS latest FROM ${qualified(table)}`
+  );
+}
