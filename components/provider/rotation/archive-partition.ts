@@ -15,7 +15,12 @@
  *
  * A lock not granted within lock_timeout (or a deadlock with a writer)
  * rolls the attempt back and retries; the next attempt re-verifies and only
- * copies again if rows changed in between. A crash at any point leaves
+ * copies again if rows changed in between. A writer blocked on the
+ * partition holds a lock on the parent that the cutover must wait for, so
+ * steady writes to the rotating period can defeat every attempt; after
+ * {@link EXCLUSIVE_AFTER} failed attempts, pgtier locks the parent
+ * exclusively first, which blocks reads of the whole table for the copy
+ * but cannot deadlock. A crash at any point leaves
  * either the local partition attached (and a rerun starts over at step 2)
  * or the foreign partition attached (and a rerun only analyzes).
  */
@@ -23,7 +28,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "pg";
 import { runInTransaction, runStatement, withClient } from "../../db/client";
 import { Bounds, ColumnSpec, Connection, IndexSpec } from "../../model/types";
-import { buildAnalyzeSql, buildBlockWritesSql, buildCutoverSql, buildLockTimeoutSql } from "../../sql/rotation";
+import { buildAnalyzeSql, buildBlockWritesSql, buildCutoverSql, buildLockParentSql, buildLockTimeoutSql } from "../../sql/rotation";
 import { buildCreateArchiveTableSql, TableName } from "../../sql/tables";
 import { foreignTableSql } from "../../sql/catalog";
 import { firstRow } from "../handlers/common";
@@ -31,6 +36,9 @@ import { readRelation } from "../handlers/relations";
 import { formatCount, Progress } from "../progress";
 import { describeChecksum, sameRows, TableChecksum, tableChecksum, useStableText } from "./checksum";
 import { copyRows, CopyMethod } from "./copy";
+
+/** Failed attempts after which the parent is locked exclusively before copying. */
+export const EXCLUSIVE_AFTER = 3;
 
 /** Everything one rotation needs. */
 export interface ArchiveRotation {
@@ -117,10 +125,19 @@ async function alreadyCutOver(r: ArchiveRotation, main: Client): Promise<boolean
 }
 
 /** One attempt: lock, verify or copy, cut over, commit. Throws a lock conflict for the caller to retry. */
-async function attempt(r: ArchiveRotation, main: Client, reader: Client, archive: Client): Promise<RotationOutcome & { attempts: 0 }> {
+async function attempt(
+  r: ArchiveRotation,
+  main: Client,
+  reader: Client,
+  archive: Client,
+  exclusive: boolean,
+): Promise<RotationOutcome & { attempts: 0 }> {
   await main.query("BEGIN");
   try {
     await main.query(buildLockTimeoutSql(r.lockTimeoutMs));
+    if (exclusive) {
+      await main.query(buildLockParentSql(r.parent));
+    }
     await main.query(buildBlockWritesSql(r.partition));
     const columns = r.columns.map((c) => c.name);
     const local = await tableChecksum(main, r.partition, columns);
@@ -200,7 +217,11 @@ export async function applyArchiveRotation(r: ArchiveRotation): Promise<Rotation
         }
         for (let n = 1; ; n++) {
           try {
-            const outcome = await attempt(r, main, reader, archive);
+            const exclusive = n > EXCLUSIVE_AFTER;
+            if (exclusive && n === EXCLUSIVE_AFTER + 1) {
+              r.progress(`writers keep the cutover waiting; locking ${r.parent.name} exclusively for the copy (reads wait too)`);
+            }
+            const outcome = await attempt(r, main, reader, archive, exclusive);
             await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
             r.progress(`archived ${r.partition.name}: ${describeChecksum(outcome)}`);
             return { ...outcome, attempts: n };
