@@ -6,10 +6,12 @@
  *            with postgres_fdw's defaults (one remote INSERT per row)
  *   fdw      the same through postgres_fdw with batch_size 10000 (server-side)
  *   copy     a raw binary `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN`
- *   pgtier   the path pgtier's rotation is to take by default (the rotation
- *            itself is not built yet; this measures its copy and
- *            verification steps): the binary COPY pipe, then a count and a
- *            content checksum on both sides, compared
+ *   pgtier   pgtier's rotation itself (applyArchiveRotation, the code a
+ *            TieredPartition's local-to-archive update runs) with its
+ *            default copy method: lock, create the archive table with its
+ *            CHECK constraint and indexes, binary COPY pipe, count and
+ *            checksum on both sides, cutover to a foreign partition, a
+ *            checksum read back through postgres_fdw, ANALYZE
  *
  * Not a test: it prints times, rates and ratios; the last line is
  *   RESULT rotation pgtier_vs_guide=<speed-up> pgtier_vs_copy=<slow-down>
@@ -20,6 +22,8 @@
 import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { ColumnSpec } from "../components/model/types";
+import { applyArchiveRotation } from "../components/provider/rotation/archive-partition";
 import { buildCreateServerSql, buildCreateUserMappingSql, buildOptionsClause } from "../components/sql/fdw";
 import { quoteIdent } from "../components/sql/quote";
 import { connectionOf, startPair } from "../test/support/postgres";
@@ -31,6 +35,14 @@ const GUIDE_SAMPLE = Number(process.env.BENCH_GUIDE_SAMPLE ?? 200_000);
 const COLUMNS = "id integer NOT NULL, name text NOT NULL, hire_date date NOT NULL, department text, salary numeric(10,2)";
 const ARCHIVE_TABLE = `CREATE TABLE emp_2025 (${COLUMNS}, CHECK (hire_date >= '2025-01-01' AND hire_date < '2026-01-01'));
   CREATE INDEX ON emp_2025 (hire_date); CREATE INDEX ON emp_2025 (name); CREATE INDEX ON emp_2025 (department)`;
+/** The same columns as pgtier's rotation takes them. */
+const COLUMN_SPECS: ColumnSpec[] = [
+  { name: "id", type: "integer", nullable: false },
+  { name: "name", type: "text", nullable: false },
+  { name: "hire_date", type: "date", nullable: false },
+  { name: "department", type: "text" },
+  { name: "salary", type: "numeric(10,2)" },
+];
 /** Count and an order-independent content checksum of a table. */
 const CHECKSUM = "SELECT count(*)::bigint AS n, coalesce(sum(hashtextextended(t::text, 0)), 0)::text AS sum FROM emp_2025 t";
 
@@ -105,14 +117,43 @@ async function main(): Promise<void> {
     await reset();
     const copy = await timed("copy", ROWS, copyPipe);
 
-    await reset();
+    // pgtier rotates emp_2025 as a partition of `employees`; the archive
+    // table is created by the rotation, as a TieredPartition update does.
+    await main.query(`CREATE TABLE employees (${COLUMNS}) PARTITION BY RANGE (hire_date)`);
+    await main.query("ALTER TABLE employees ATTACH PARTITION emp_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')");
+    await main.query(buildCreateServerSql("pgtier_server", { ...where, fetch_size: "10000", use_remote_estimate: "true" }));
+    await main.query(buildCreateUserMappingSql("CURRENT_USER", "pgtier_server", { user: "postgres", password: "postgres123" }));
+    await archive.query("DROP TABLE emp_2025");
     const pgtier = await timed("pgtier", ROWS, async () => {
-      await copyPipe();
-      const [a, b] = await Promise.all([main.query(CHECKSUM), archive.query(CHECKSUM)]);
-      if (a.rows[0].n !== b.rows[0].n || a.rows[0].sum !== b.rows[0].sum) {
-        throw new Error(`verification failed: main ${JSON.stringify(a.rows[0])}, archive ${JSON.stringify(b.rows[0])}`);
-      }
+      await applyArchiveRotation({
+        label: 'TieredPartition "bench-emp_2025"',
+        main: connectionOf(pair.main),
+        archive: connectionOf(pair.archive),
+        parent: { schema: "public", name: "employees" },
+        partition: { schema: "public", name: "emp_2025" },
+        archiveTable: { schema: "public", name: "emp_2025" },
+        bounds: { from: "2025-01-01", to: "2026-01-01" },
+        columns: COLUMN_SPECS,
+        partitionKey: "hire_date",
+        indexes: [
+          { name: "idx_emp_date", columns: ["hire_date"] },
+          { name: "idx_emp_name", columns: ["name"] },
+          { name: "idx_emp_dept", columns: ["department"] },
+        ],
+        server: "pgtier_server",
+        foreignOptions: { schema_name: "public", table_name: "emp_2025" },
+        method: "pipe",
+        batchSize: 10000,
+        keepLocal: false,
+        lockTimeoutMs: 2000,
+        attempts: 10,
+        progress: (line) => console.log(`         ${line}`),
+      });
     });
+    const kind = (await main.query("SELECT relkind::text AS kind FROM pg_class WHERE relname = 'emp_2025'")).rows[0]?.kind;
+    if (kind !== "f") {
+      throw new Error(`after the rotation emp_2025 on the main instance has relkind ${kind}, expected f (a foreign partition)`);
+    }
     const copied = (await archive.query(CHECKSUM)).rows[0];
     if (copied.n !== source.n || copied.sum !== source.sum) {
       throw new Error(`the archive does not match the source after the pgtier run`);

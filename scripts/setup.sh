@@ -3,7 +3,8 @@
 #   1. a Docker engine (Debian's docker.io and dockerd, when none answers),
 #   2. the PostgreSQL image built from Debian packages (pgtier/postgres:15),
 #   3. the Pulumi CLI 3.248.0 and its Node.js language host,
-#   4. npm packages, and the compiled program and provider (npm run build).
+#   4. npm packages, and the compiled program and provider (npm run build),
+#   5. PostgreSQL client tools (pg_dump, pg_restore) for decommission backups.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
@@ -45,4 +46,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sha" ]; then
   echo "$lock_sha" > "$stamp"
 fi
 npm run --silent build >&2
+
+# 5. pg_dump/pg_restore: decommissioning takes a final backup on this machine.
+if ! command -v pg_dump >/dev/null 2>&1 || ! command -v pg_restore >/dev/null 2>&1; then
+  log "installing Debian's postgresql-client (pg_dump, pg_restore)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+fi
+
 log "ready: $(pulumi version), $(docker version --format 'docker {{.Server.Version}}'), node $(node --version)"

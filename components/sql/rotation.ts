@@ -3,7 +3,7 @@
  * locks, checksums, COPY statements, the cutover and the decommission audit
  * trail. The I/O that runs them lives in provider/rotation.
  */
-import { Bounds } from "../model/types";
+import { Bounds, IndexSpec } from "../model/types";
 import { buildCreateForeignPartitionSql, buildOptionsClause } from "./fdw";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./quote";
 import { buildDetachPartitionSql, buildDropTableSql, TableName } from "./tables";
@@ -51,6 +51,11 @@ export function buildChecksumSql(table: TableName, columns: readonly string[]): 
   );
 }
 
+/** Row count of a table (through postgres_fdw it is pushed down to the archive). */
+export function buildCountSql(table: TableName): string {
+  return `SELECT count(*)::text AS rows FROM ${qualified(table)}`;
+}
+
 /** `SET LOCAL lock_timeout`: how long one attempt waits for a lock before it gives up and retries. */
 export function buildLockTimeoutSql(milliseconds: number): string {
   return `SET LOCAL lock_timeout = ${quoteLiteral(`${Math.max(1, Math.floor(milliseconds))}ms`)}`;
@@ -82,6 +87,12 @@ export function buildCopyInSql(table: TableName, columns: readonly string[]): st
 /** CSV with a header row, for the optional export of a decommissioned table. */
 export function buildCopyCsvOutSql(table: TableName, columns: readonly string[]): string {
   return `COPY ${qualified(table)} (${columnList(columns)}) TO STDOUT (FORMAT csv, HEADER true)`;
+}
+
+/** `CREATE INDEX IF NOT EXISTS`: an archive table's index, built after its rows are loaded. */
+export function buildCreateIndexIfMissingSql(table: TableName, index: IndexSpec): string {
+  const cols = index.columns.map(quoteIdent).join(", ");
+  return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${qualified(table)} (${cols})`;
 }
 
 /** Empties a table (the archive table before a fresh copy). */

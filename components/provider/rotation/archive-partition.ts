@@ -28,8 +28,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "pg";
 import { runInTransaction, runStatement, withClient } from "../../db/client";
 import { Bounds, ColumnSpec, Connection, IndexSpec } from "../../model/types";
-import { buildAnalyzeSql, buildBlockWritesSql, buildCutoverSql, buildLockParentSql, buildLockTimeoutSql } from "../../sql/rotation";
-import { buildCreateArchiveTableSql, TableName } from "../../sql/tables";
+import {
+  buildAnalyzeSql,
+  buildBlockWritesSql,
+  buildCountSql,
+  buildCreateIndexIfMissingSql,
+  buildCutoverSql,
+  buildLockParentSql,
+  buildLockTimeoutSql,
+} from "../../sql/rotation";
+import { archiveIndex, buildCreateArchiveTableSql, TableName } from "../../sql/tables";
 import { foreignTableSql } from "../../sql/catalog";
 import { firstRow } from "../handlers/common";
 import { readRelation } from "../handlers/relations";
@@ -90,7 +98,9 @@ function isLockConflict(err: unknown): boolean {
 async function ensureArchiveTable(r: ArchiveRotation, archive: Client): Promise<void> {
   const info = await readRelation(archive, r.archiveTable.schema ?? "public", r.archiveTable.name);
   if (!info) {
-    await runInTransaction(r.label, archive, buildCreateArchiveTableSql(r.archiveTable, r.columns, r.partitionKey, r.bounds, r.indexes));
+    // Indexes come after the rows (ensureArchiveIndexes): building them once
+    // over a loaded table is faster than maintaining them row by row.
+    await runInTransaction(r.label, archive, buildCreateArchiveTableSql(r.archiveTable, r.columns, r.partitionKey, r.bounds, []));
     return;
   }
   const present = (
@@ -105,6 +115,18 @@ async function ensureArchiveTable(r: ArchiveRotation, archive: Client): Promise<
         `${info.kind !== "r" ? "and is not a plain table" : `without column(s) ${missing.join(", ")}`}; ` +
         `rename or drop it there, then run pulumi up again — nothing was changed`,
     );
+  }
+}
+
+/** Rows in a table. */
+async function rowCount(client: Client, table: TableName): Promise<number> {
+  return Number(((await client.query(buildCountSql(table))).rows[0] as { rows: string }).rows);
+}
+
+/** Creates the archive table's indexes that are missing (all of them after a first copy). */
+async function ensureArchiveIndexes(r: ArchiveRotation, archive: Client): Promise<void> {
+  for (const index of r.indexes) {
+    await runStatement(r.label, archive, buildCreateIndexIfMissingSql(r.archiveTable, archiveIndex(r.archiveTable.name, index)));
   }
 }
 
@@ -129,6 +151,7 @@ async function attempt(
   r: ArchiveRotation,
   main: Client,
   reader: Client,
+  checker: Client,
   archive: Client,
   exclusive: boolean,
 ): Promise<RotationOutcome & { attempts: 0 }> {
@@ -140,35 +163,50 @@ async function attempt(
     }
     await main.query(buildBlockWritesSql(r.partition));
     const columns = r.columns.map((c) => c.name);
-    const local = await tableChecksum(main, r.partition, columns);
-    let remote = await tableChecksum(archive, r.archiveTable, columns);
+    const job = {
+      label: r.label,
+      source: reader,
+      target: archive,
+      watcher: main,
+      partition: r.partition,
+      archiveTable: r.archiveTable,
+      columns,
+      expectedRows: await rowCount(main, r.partition),
+      server: r.server,
+      batchSize: r.batchSize,
+      progress: r.progress,
+    };
+    let local: TableChecksum;
     let copied = false;
-    if (!sameRows(local, remote)) {
-      r.progress(`copying ${formatCount(local.rows)} rows of ${r.partition.name} to the archive (${r.method})`);
-      await copyRows(r.method, {
-        label: r.label,
-        source: reader,
-        target: archive,
-        watcher: main,
-        partition: r.partition,
-        archiveTable: r.archiveTable,
-        columns,
-        expectedRows: Number(local.rows),
-        server: r.server,
-        batchSize: r.batchSize,
-        progress: r.progress,
-      });
+    if ((await rowCount(archive, r.archiveTable)) === 0 && job.expectedRows > 0) {
+      // The usual first run: nothing to compare yet, so the local checksum
+      // is computed on its own connection while the copy runs (both read
+      // the same locked rows).
+      r.progress(`copying ${formatCount(job.expectedRows)} rows of ${r.partition.name} to the archive (${r.method})`);
+      [local] = await Promise.all([tableChecksum(checker, r.partition, columns), copyRows(r.method, job)]);
       copied = true;
-      remote = await tableChecksum(archive, r.archiveTable, columns);
+    } else {
+      local = await tableChecksum(main, r.partition, columns);
+      if (!sameRows(local, await tableChecksum(archive, r.archiveTable, columns))) {
+        r.progress(
+          `copying ${formatCount(local.rows)} rows of ${r.partition.name} to the archive (${r.method}); it held other rows, they are replaced`,
+        );
+        await copyRows(r.method, job);
+        copied = true;
+      } else {
+        r.progress(`the archive already holds ${r.partition.name}'s ${formatCount(local.rows)} rows (checksum matches); not copying again`);
+      }
+    }
+    if (copied) {
+      const remote = await tableChecksum(archive, r.archiveTable, columns);
       if (!sameRows(local, remote)) {
         throw new Error(
           `${r.label}: verification failed after copying ${r.partition.name}: local ${describeChecksum(local)}, ` +
             `archive ${describeChecksum(remote)}; the local partition is untouched — run pulumi up again`,
         );
       }
-    } else {
-      r.progress(`the archive already holds ${r.partition.name}'s ${formatCount(local.rows)} rows (checksum matches); not copying again`);
     }
+    await ensureArchiveIndexes(r, archive);
     r.progress(`verified ${describeChecksum(local)} on both sides; cutting over`);
     for (const sql of buildCutoverSql({
       parent: r.parent,
@@ -180,12 +218,13 @@ async function attempt(
     })) {
       await runStatement(r.label, main, sql);
     }
-    // The application's path to the rows: through the new foreign partition.
-    const through = await tableChecksum(main, r.partition, columns);
-    if (!sameRows(local, through)) {
+    // The application's path to the rows: through the new foreign partition
+    // (postgres_fdw pushes the count down to the archive instance).
+    const through = await rowCount(main, r.partition);
+    if (String(through) !== local.rows) {
       throw new Error(
-        `${r.label}: reading ${r.partition.name} through postgres_fdw after the cutover gave ${describeChecksum(through)}, ` +
-          `expected ${describeChecksum(local)}; rolled back, the local partition is untouched`,
+        `${r.label}: counting ${r.partition.name} through postgres_fdw after the cutover gave ${through} rows, ` +
+          `expected ${local.rows}; rolled back, the local partition is untouched`,
       );
     }
     await main.query("COMMIT");
@@ -200,48 +239,51 @@ async function attempt(
 export async function applyArchiveRotation(r: ArchiveRotation): Promise<RotationOutcome> {
   return withClient(r.label, r.main, (main) =>
     withClient(r.label, r.main, (reader) =>
-      withClient(r.label, r.archive, async (archive) => {
-        for (const client of [main, reader, archive]) {
-          await useStableText(client);
-        }
-        await ensureArchiveTable(r, archive);
-        if (await alreadyCutOver(r, main)) {
-          r.progress(`${r.partition.name} is already a foreign partition on ${r.server} (an earlier run committed the cutover)`);
-          await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
-          const sum = await tableChecksum(
-            archive,
-            r.archiveTable,
-            r.columns.map((c) => c.name),
-          );
-          return { ...sum, copied: false, attempts: 0 };
-        }
-        for (let n = 1; ; n++) {
-          try {
-            const exclusive = n > EXCLUSIVE_AFTER;
-            if (exclusive && n === EXCLUSIVE_AFTER + 1) {
-              r.progress(`writers keep the cutover waiting; locking ${r.parent.name} exclusively for the copy (reads wait too)`);
-            }
-            const outcome = await attempt(r, main, reader, archive, exclusive);
-            await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
-            r.progress(`archived ${r.partition.name}: ${describeChecksum(outcome)}`);
-            return { ...outcome, attempts: n };
-          } catch (err) {
-            if (!isLockConflict(err) || n >= r.attempts) {
-              if (isLockConflict(err)) {
-                throw new Error(
-                  `${r.label}: could not lock ${r.partition.name} and ${r.parent.name} within ${r.lockTimeoutMs} ms in ${n} attempts ` +
-                    `(long transactions or writers hold them); nothing was changed on the main instance — ` +
-                    `run pulumi up again when they are done, or raise lockTimeoutMs`,
-                  { cause: err },
-                );
-              }
-              throw err;
-            }
-            r.progress(`lock on ${r.partition.name}/${r.parent.name} not granted (attempt ${n} of ${r.attempts}); retrying`);
-            await sleep(Math.min(5000, 250 * n));
+      withClient(r.label, r.main, (checker) =>
+        withClient(r.label, r.archive, async (archive) => {
+          for (const client of [main, reader, checker, archive]) {
+            await useStableText(client);
           }
-        }
-      }),
+          await ensureArchiveTable(r, archive);
+          if (await alreadyCutOver(r, main)) {
+            r.progress(`${r.partition.name} is already a foreign partition on ${r.server} (an earlier run committed the cutover)`);
+            await ensureArchiveIndexes(r, archive);
+            await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
+            const sum = await tableChecksum(
+              archive,
+              r.archiveTable,
+              r.columns.map((c) => c.name),
+            );
+            return { ...sum, copied: false, attempts: 0 };
+          }
+          for (let n = 1; ; n++) {
+            try {
+              const exclusive = n > EXCLUSIVE_AFTER;
+              if (exclusive && n === EXCLUSIVE_AFTER + 1) {
+                r.progress(`writers keep the cutover waiting; locking ${r.parent.name} exclusively for the copy (reads wait too)`);
+              }
+              const outcome = await attempt(r, main, reader, checker, archive, exclusive);
+              await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
+              r.progress(`archived ${r.partition.name}: ${describeChecksum(outcome)}`);
+              return { ...outcome, attempts: n };
+            } catch (err) {
+              if (!isLockConflict(err) || n >= r.attempts) {
+                if (isLockConflict(err)) {
+                  throw new Error(
+                    `${r.label}: could not lock ${r.partition.name} and ${r.parent.name} within ${r.lockTimeoutMs} ms in ${n} attempts ` +
+                      `(long transactions or writers hold them); nothing was changed on the main instance — ` +
+                      `run pulumi up again when they are done, or raise lockTimeoutMs`,
+                    { cause: err },
+                  );
+                }
+                throw err;
+              }
+              r.progress(`lock on ${r.partition.name}/${r.parent.name} not granted (attempt ${n} of ${r.attempts}); retrying`);
+              await sleep(Math.min(5000, 250 * n));
+            }
+          }
+        }),
+      ),
     ),
   );
 }
