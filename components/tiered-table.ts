@@ -45,7 +45,7 @@ export interface RotationSettings {
 
 /** Final backups before decommissioning. */
 export interface BackupSettingsArgs {
-  /** Directory for pg_dump files; relative paths are resolved against the program's working directory. */
+  /** Directory for pg_dump files on the machine running pulumi; a relative path is resolved against the project directory (where Pulumi.yaml is). */
   readonly location: string;
   /**
    * Also write a CSV.gz export.
@@ -71,7 +71,7 @@ export interface TieredTableArgs {
   readonly policy: TierPolicy;
   /**
    * The date the layout is for (ISO).
-   * @default stack config `pgtier:asOf`, else today (UTC)
+   * @default env PGTIER_AS_OF, else stack config `pgtier:asOf`, else today (UTC)
    */
   readonly asOf?: string;
   /**
@@ -96,9 +96,14 @@ export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** The as-of date: the argument, else config `pgtier:asOf`, else today (UTC). */
-export function resolveAsOf(explicit?: string): string {
-  return explicit ?? new pulumi.Config("pgtier").get("asOf") ?? todayUtc();
+/**
+ * The as-of date: the argument, else the environment variable PGTIER_AS_OF,
+ * else config `pgtier:asOf`, else today (UTC). `pulumi preview -c
+ * pgtier:asOf=...` also saves the value in the stack's config file (Pulumi's
+ * behaviour for -c); PGTIER_AS_OF is the way to look ahead without saving.
+ */
+export function resolveAsOf(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return explicit ?? (env.PGTIER_AS_OF || undefined) ?? new pulumi.Config("pgtier").get("asOf") ?? todayUtc();
 }
 
 /** Every problem with the arguments that the planner does not see, as one list. */
@@ -182,7 +187,9 @@ export class TieredTable extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const backup = args.backup && { ...args.backup, location: path.resolve(args.backup.location) };
+    // Relative to the project (where Pulumi.yaml is), not to wherever the compiled program runs.
+    const root = pulumi.runtime.getRootDirectory() || process.cwd();
+    const backup = args.backup && { ...args.backup, location: path.resolve(root, args.backup.location) };
     for (const p of layout.partitions) {
       const key = p.archive;
       this.partitions[p.name] = new TieredPartition(

@@ -83,7 +83,9 @@ function checkEvolution(olds: Record<string, unknown> | undefined, news: Record<
   if (olds.tier === "archive" && news.tier === "local") {
     failures.push({
       property: "tier",
-      reason: `${String(news.name)} is archived; bringing it back to the main instance is not supported yet — keep hotPeriods as it was, or copy the rows back by hand`,
+      reason:
+        `${String(news.name)} is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); ` +
+        `moving rows back is not supported yet — keep asOf and hotPeriods as they were`,
     });
   }
   const oldServer = (olds.archive as Record<string, unknown> | undefined)?.server;
