@@ -6,32 +6,14 @@
  * partition that points at it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ColumnSpec, IndexSpec } from "./model/types";
-import { ForeignServer, UserMapping, Extension } from "./resources/fdw";
+import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
 import { ArchiveTable, ForeignPartition, LocalPartition, PartitionedTable } from "./resources/tables";
 import { formatFailures } from "./validate/common";
 import { PartitionPlacement, validateLayout } from "./validate/layout";
+import { TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
-/** The table every partition belongs to. */
-export interface TableSpec {
-  /** Table name applications query. */
-  readonly name: string;
-  /**
-   * Schema on the main instance (archive tables go to `public`).
-   * @default "public"
-   */
-  readonly schema?: string;
-  /** Columns (no UNIQUE indexes or primary keys: PostgreSQL refuses them with foreign partitions). */
-  readonly columns: ColumnSpec[];
-  /** Range partition key. */
-  readonly partitionKey: string;
-  /**
-   * Indexes on the parent, repeated on every archive table.
-   * @default []
-   */
-  readonly indexes?: IndexSpec[];
-}
+export { DEFAULT_SERVER_OPTIONS, TableSpec } from "./wiring";
 
 /** Arguments of {@link ArchiveLayout}. */
 export interface ArchiveLayoutArgs {
@@ -54,9 +36,6 @@ export interface ArchiveLayoutArgs {
    */
   readonly serverName?: (archiveKey: string) => string;
 }
-
-/** The guide's server options. */
-export const DEFAULT_SERVER_OPTIONS: Readonly<Record<string, string>> = { fetch_size: "10000", use_remote_estimate: "true" };
 
 /** The whole hot/cold layout of one table. */
 export class ArchiveLayout extends pulumi.ComponentResource {
@@ -86,41 +65,10 @@ export class ArchiveLayout extends pulumi.ComponentResource {
     const spec = args.table;
     const serverName = args.serverName ?? ((key: string) => `${key}_server`);
 
-    const fdw = new Extension(`${name}-postgres-fdw`, { connection: main, name: "postgres_fdw" }, { parent: this });
-    const mappings: Record<string, UserMapping> = {};
-    for (const [key, archive] of Object.entries(args.archives)) {
-      const server = new ForeignServer(
-        `${name}-${key}-server`,
-        {
-          connection: main,
-          name: serverName(key),
-          host: archive.internalEndpoint.host,
-          port: archive.internalEndpoint.port,
-          dbname: archive.database,
-          options: args.serverOptions ?? { ...DEFAULT_SERVER_OPTIONS },
-        },
-        { parent: this, dependsOn: [fdw] },
-      );
-      this.servers[key] = server;
-      mappings[key] = new UserMapping(
-        `${name}-${key}-mapping`,
-        { connection: main, server: server.name, remoteUser: archive.user, password: archive.password },
-        { parent: this },
-      );
-    }
-
-    this.table = new PartitionedTable(
-      `${name}-table`,
-      {
-        connection: main,
-        name: spec.name,
-        schema: spec.schema,
-        columns: spec.columns,
-        partitionKey: spec.partitionKey,
-        indexes: spec.indexes ?? [],
-      },
-      { parent: this },
-    );
+    const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, serverName);
+    Object.assign(this.servers, access.servers);
+    const mappings = access.mappings;
+    this.table = wirePartitionedTable(name, this, main, spec);
 
     for (const p of args.partitions) {
       const common = {

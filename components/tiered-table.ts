@@ -8,11 +8,11 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_SERVER_OPTIONS, TableSpec } from "./archive-layout";
 import { formatTimeline, Layout, planLayout, TierPolicy } from "./planner/plan-layout";
-import { Extension, ForeignServer, UserMapping } from "./resources/fdw";
+import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
 import { PartitionedTable, TieredPartition } from "./resources/tables";
+import { TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
 /** How rotations run; every field maps to a {@link TieredPartition} argument. */
 export interface RotationSettings {
@@ -152,40 +152,10 @@ export class TieredTable extends pulumi.ComponentResource {
     const main = args.main.connection;
     const spec = args.table;
 
-    const fdw = new Extension(`${name}-postgres-fdw`, { connection: main, name: "postgres_fdw" }, { parent: this });
-    const mappings: Record<string, UserMapping> = {};
-    for (const [key, archive] of Object.entries(args.archives)) {
-      this.servers[key] = new ForeignServer(
-        `${name}-${key}-server`,
-        {
-          connection: main,
-          name: `${key}_server`,
-          host: archive.internalEndpoint.host,
-          port: archive.internalEndpoint.port,
-          dbname: archive.database,
-          options: args.serverOptions ?? { ...DEFAULT_SERVER_OPTIONS },
-        },
-        { parent: this, dependsOn: [fdw] },
-      );
-      mappings[key] = new UserMapping(
-        `${name}-${key}-mapping`,
-        { connection: main, server: this.servers[key].name, remoteUser: archive.user, password: archive.password },
-        { parent: this },
-      );
-    }
-
-    this.table = new PartitionedTable(
-      `${name}-table`,
-      {
-        connection: main,
-        name: spec.name,
-        schema: spec.schema,
-        columns: spec.columns,
-        partitionKey: spec.partitionKey,
-        indexes: spec.indexes ?? [],
-      },
-      { parent: this },
-    );
+    const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, (key) => `${key}_server`);
+    Object.assign(this.servers, access.servers);
+    const mappings = access.mappings;
+    this.table = wirePartitionedTable(name, this, main, spec);
 
     // Relative to the project (where Pulumi.yaml is), not to wherever the compiled program runs.
     const root = pulumi.runtime.getRootDirectory() || process.cwd();

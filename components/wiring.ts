@@ -1,0 +1,97 @@
+/**
+ * Wiring shared by the table components: postgres_fdw on the main instance,
+ * a foreign server and user mapping per archive instance, and the
+ * partitioned parent. Only creates resources, under the given parent.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ColumnSpec, IndexSpec } from "./model/types";
+import { Extension, ForeignServer, UserMapping } from "./resources/fdw";
+import { ConnectionArgs } from "./resources/common";
+import { PostgresInstance } from "./resources/postgres-instance";
+import { PartitionedTable } from "./resources/tables";
+
+/** The table every partition belongs to. */
+export interface TableSpec {
+  /** Table name applications query. */
+  readonly name: string;
+  /**
+   * Schema on the main instance (archive tables go to `public`).
+   * @default "public"
+   */
+  readonly schema?: string;
+  /** Columns (no UNIQUE indexes or primary keys: PostgreSQL refuses them with foreign partitions). */
+  readonly columns: ColumnSpec[];
+  /** Range partition key. */
+  readonly partitionKey: string;
+  /**
+   * Indexes on the parent, repeated on every archive table.
+   * @default []
+   */
+  readonly indexes?: IndexSpec[];
+}
+
+/** The guide's server options. */
+export const DEFAULT_SERVER_OPTIONS: Readonly<Record<string, string>> = { fetch_size: "10000", use_remote_estimate: "true" };
+
+/** How the main instance reaches the archive instances. */
+export interface ArchiveAccess {
+  /** Foreign servers by archive key. */
+  readonly servers: Record<string, ForeignServer>;
+  /** User mappings by archive key. */
+  readonly mappings: Record<string, UserMapping>;
+}
+
+/** postgres_fdw, and per archive instance a server (`serverName(key)`) and a user mapping with its credentials. */
+export function wireArchiveAccess(
+  name: string,
+  parent: pulumi.Resource,
+  main: pulumi.Input<ConnectionArgs>,
+  archives: Readonly<Record<string, PostgresInstance>>,
+  serverOptions: Record<string, string> | undefined,
+  serverName: (key: string) => string,
+): ArchiveAccess {
+  const fdw = new Extension(`${name}-postgres-fdw`, { connection: main, name: "postgres_fdw" }, { parent });
+  const servers: Record<string, ForeignServer> = {};
+  const mappings: Record<string, UserMapping> = {};
+  for (const [key, archive] of Object.entries(archives)) {
+    servers[key] = new ForeignServer(
+      `${name}-${key}-server`,
+      {
+        connection: main,
+        name: serverName(key),
+        host: archive.internalEndpoint.host,
+        port: archive.internalEndpoint.port,
+        dbname: archive.database,
+        options: serverOptions ?? { ...DEFAULT_SERVER_OPTIONS },
+      },
+      { parent, dependsOn: [fdw] },
+    );
+    mappings[key] = new UserMapping(
+      `${name}-${key}-mapping`,
+      { connection: main, server: servers[key].name, remoteUser: archive.user, password: archive.password },
+      { parent },
+    );
+  }
+  return { servers, mappings };
+}
+
+/** The partitioned parent table on the main instance. */
+export function wirePartitionedTable(
+  name: string,
+  parent: pulumi.Resource,
+  main: pulumi.Input<ConnectionArgs>,
+  spec: TableSpec,
+): PartitionedTable {
+  return new PartitionedTable(
+    `${name}-table`,
+    {
+      connection: main,
+      name: spec.name,
+      schema: spec.schema,
+      columns: spec.columns,
+      partitionKey: spec.partitionKey,
+      indexes: spec.indexes ?? [],
+    },
+    { parent },
+  );
+}
