@@ -41,7 +41,7 @@ function checkOneOf(property: string, value: unknown, allowed: readonly string[]
 
 function checkArchiveTarget(news: Record<string, unknown>, failures: CheckFailure[]): void {
   const archive = news.archive as Record<string, unknown> | undefined;
-  if (news.tier !== "archive") {
+  if (news.tier !== "archive" || isUnknown(news.archive)) {
     return;
   }
   if (!archive || typeof archive !== "object") {
@@ -89,7 +89,10 @@ function checkEvolution(olds: Record<string, unknown> | undefined, news: Record<
     });
   }
   const oldServer = (olds.archive as Record<string, unknown> | undefined)?.server;
-  const newServer = (news.archive as Record<string, unknown> | undefined)?.server;
+  // An archive not known yet (one Output during preview) is checked again once known.
+  const newServer = isUnknown(news.archive)
+    ? olds.archive && (olds.archive as Record<string, unknown>).server
+    : (news.archive as Record<string, unknown> | undefined)?.server;
   if (olds.tier === "archive" && news.tier === "archive" && oldServer !== newServer && !isUnknown(newServer)) {
     failures.push({
       property: "archive.server",

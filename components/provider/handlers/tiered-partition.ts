@@ -6,7 +6,7 @@
  * moves the rows (rotation/archive-partition.ts); deleting an archived
  * partition is a decommission with a verified backup (rotation/decommission.ts).
  */
-import { runInTransaction, runStatement, runThenProbe, withClient, withDetail } from "../../db/client";
+import { runInTransaction, runThenProbe, withClient, withDetail } from "../../db/client";
 import { diffSpecs } from "../../diff/specs";
 import { ColumnSpec, Connection, IndexSpec } from "../../model/types";
 import { foreignTableSql, parseOptions } from "../../sql/catalog";
@@ -18,7 +18,6 @@ import {
   buildCreateIndexSql,
   buildCreateLocalPartitionSql,
   buildDropIndexSql,
-  buildDropTableSql,
   TableName,
 } from "../../sql/tables";
 import { validateTieredPartitionArgs } from "../../validate/tiered";
@@ -194,16 +193,17 @@ export const tieredPartition: ResourceHandler = {
   },
 
   async delete(label, _id, props, ctx: HandlerContext = quietContext) {
-    if (props.tier !== "archive") {
-      await withClient(label, connectionOf(props), (c) => runStatement(label, c, buildDropTableSql(partitionOf(props))));
-      return;
-    }
+    // Whichever tier it is in, a partition's rows are backed up before they
+    // are dropped: an as-of date that jumps past the archive window retires
+    // local partitions too, and `pulumi destroy` deletes every partition.
+    const local = props.tier !== "archive";
     await applyDecommission({
       label,
       main: connectionOf(props),
-      archive: targetOf(props).connection,
+      holder: local ? connectionOf(props) : targetOf(props).connection,
       partition: partitionOf(props),
-      archiveTable: archiveTableOf(props),
+      table: local ? partitionOf(props) : archiveTableOf(props),
+      local,
       bounds: boundsOf(props),
       columns: columnsOf(props).map((c) => c.name),
       partitionKey: props.partitionKey as string,

@@ -44,10 +44,18 @@ export interface BackupSettings {
 export interface Decommission {
   readonly label: string;
   readonly main: Connection;
-  readonly archive: Connection;
-  /** The foreign partition on the main instance. */
+  /**
+   * Where the rows are: the archive instance, or the main instance for a
+   * partition that leaves retention before it was ever archived (an as-of
+   * date moved by more than the archive window).
+   */
+  readonly holder: Connection;
+  /** The partition on the main instance (a foreign table, or the local table itself). */
   readonly partition: TableName;
-  readonly archiveTable: TableName;
+  /** The table holding the rows: the archive table, or the partition when local. */
+  readonly table: TableName;
+  /** Whether the rows are in the local partition on the main instance. */
+  readonly local: boolean;
   readonly bounds: Bounds;
   readonly columns: readonly string[];
   readonly partitionKey: string;
@@ -62,20 +70,25 @@ export interface DecommissionOutcome {
   readonly backupFile?: string;
 }
 
-/** Backs up, logs and drops an archived partition; safe to rerun. */
+/** Drops the partition on the main instance: the foreign table, or the local table with its rows. */
+function dropOnMainSql(d: Decommission): string {
+  return d.local ? buildDropTableSql(d.partition) : buildDropForeignTableSql(d.partition);
+}
+
+/** Backs up, logs and drops a partition past retention; safe to rerun. */
 export async function applyDecommission(d: Decommission): Promise<DecommissionOutcome> {
   const schema = d.partition.schema ?? "public";
-  const present = await withClient(d.label, d.archive, (c) => readRelation(c, d.archiveTable.schema ?? "public", d.archiveTable.name));
+  const present = await withClient(d.label, d.holder, (c) => readRelation(c, d.table.schema ?? "public", d.table.name));
   if (!present) {
-    // Already dropped on the archive (a rerun): make sure the foreign partition is gone too.
-    await withClient(d.label, d.main, (c) => runStatement(d.label, c, buildDropForeignTableSql(d.partition)));
+    // Already dropped (a rerun): make sure the partition on the main instance is gone too.
+    await withClient(d.label, d.main, (c) => runStatement(d.label, c, dropOnMainSql(d)));
     return { rows: "0" };
   }
-  const { sum, stats } = await withClient(d.label, d.archive, async (c) => {
+  const { sum, stats } = await withClient(d.label, d.holder, async (c) => {
     await useStableText(c);
     return {
-      sum: await tableChecksum(c, d.archiveTable, d.columns),
-      stats: (await c.query(buildTableStatsSql(d.archiveTable, d.partitionKey))).rows[0] as {
+      sum: await tableChecksum(c, d.table, d.columns),
+      stats: (await c.query(buildTableStatsSql(d.table, d.partitionKey))).rows[0] as {
         size_bytes: string;
         earliest: string | null;
         latest: string | null;
@@ -84,7 +97,7 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
   });
   if (Number(sum.rows) > 0 && !d.backup?.location) {
     throw new Error(
-      `${d.label}: decommissioning ${d.partition.name} would drop ${formatCount(sum.rows)} archived rows, and no backup location is set; ` +
+      `${d.label}: decommissioning ${d.partition.name} would drop ${formatCount(sum.rows)} ${d.local ? "local" : "archived"} rows, and no backup location is set; ` +
         `set pgtier:backupLocation (TieredTable backup.location) to a directory for the final backup, then run pulumi up again — nothing was changed`,
     );
   }
@@ -101,7 +114,7 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
   } else {
     if (Number(sum.rows) > 0 && d.backup) {
       d.progress(`backing up ${d.partition.name} (${describeChecksum(sum)}) to ${d.backup.location}`);
-      const outcome = await backUpTable(d.label, d.archive, d.archiveTable, d.columns, sum, d.backup.location, d.backup.csv === true);
+      const outcome = await backUpTable(d.label, d.holder, d.table, d.columns, sum, d.backup.location, d.backup.csv === true);
       backupFile = outcome.file;
       d.progress(`backup verified by restoring it into a scratch database: ${outcome.file}${outcome.csv ? `, CSV: ${outcome.csv}` : ""}`);
     }
@@ -120,7 +133,7 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
           d.backup?.reason ?? "retention period expired",
           sum.checksum,
         ]);
-        await runStatement(d.label, c, buildDropForeignTableSql(d.partition));
+        await runStatement(d.label, c, dropOnMainSql(d));
         await c.query("COMMIT");
       } catch (err) {
         await c.query("ROLLBACK").catch(() => undefined);
@@ -128,9 +141,11 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
       }
     });
   }
-  // The foreign partition may survive an interrupted earlier run; dropping it again is harmless.
-  await withClient(d.label, d.main, (c) => runStatement(d.label, c, buildDropForeignTableSql(d.partition)));
-  await withClient(d.label, d.archive, (c) => runStatement(d.label, c, buildDropTableSql(d.archiveTable)));
+  // The partition may survive an interrupted earlier run; dropping it again is harmless.
+  await withClient(d.label, d.main, (c) => runStatement(d.label, c, dropOnMainSql(d)));
+  if (!d.local) {
+    await withClient(d.label, d.holder, (c) => runStatement(d.label, c, buildDropTableSql(d.table)));
+  }
   d.progress(`decommissioned ${d.partition.name}: ${formatCount(sum.rows)} rows${backupFile ? `, backup ${backupFile}` : ""}`);
   return { rows: sum.rows, backupFile };
 }
