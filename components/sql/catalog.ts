@@ -65,6 +65,14 @@ SELECT e.extversion AS version, n.nspname AS schema
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE e.extname = $1`;
 
+/** The tables a partition hangs from (parent, grandparent...), by the partition's regclass text. */
+export const partitionAncestorsSql = `
+SELECT n.nspname AS schema, c.relname AS name
+  FROM pg_partition_ancestors($1::regclass) a
+  JOIN pg_class c ON c.oid = a.relid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE a.relid <> $1::regclass`;
+
 /** Whether a database exists. */
 export const databaseSql = `SELECT datname FROM pg_database WHERE datname = $1`;
 

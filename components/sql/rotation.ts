@@ -69,10 +69,26 @@ export function buildBlockWritesSql(partition: TableName): string {
   return `LOCK TABLE ${qualified(partition)} IN SHARE MODE`;
 }
 
-/** The lock DETACH PARTITION needs on the parent, taken explicitly so lock_timeout bounds the wait. */
+/**
+ * The lock DETACH PARTITION needs on the parent, taken explicitly so
+ * lock_timeout bounds the wait. ONLY: without it LOCK TABLE recurses into
+ * every partition, the rotating one included, and the rotation's own
+ * reading sessions (COPY out, checksum, fdw INSERT ... SELECT) would wait
+ * for this transaction while it waits for them, a hang PostgreSQL does not
+ * detect; it would also wait for readers of unrelated partitions.
+ */
 export function buildLockParentSql(parent: TableName): string {
-  return `LOCK TABLE ${qualified(parent)} IN ACCESS EXCLUSIVE MODE`;
+  return `LOCK TABLE ONLY ${qualified(parent)} IN ACCESS EXCLUSIVE MODE`;
 }
+
+/**
+ * Sessions queued for a lock on a relation (parameter: its regclass text).
+ * Before the cutover waits for the parent, writers queued on the partition
+ * must go first: each already holds a lock on the parent.
+ */
+export const waitingLocksSql = `SELECT count(*)::int AS waiting FROM pg_locks
+ WHERE locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+   AND relation = $1::regclass AND NOT granted`;
 
 /** Binary COPY out of a table, columns named so both sides agree on the order. */
 export function buildCopyOutSql(table: TableName, columns: readonly string[]): string {

@@ -110,8 +110,8 @@ describe("SQL builders: rotation", () => {
     });
 
     it("locks the parent in ACCESS EXCLUSIVE mode, as DETACH PARTITION needs", () => {
-      assert.equal(buildLockParentSql(employees), 'LOCK TABLE "public"."employees" IN ACCESS EXCLUSIVE MODE');
-      assert.equal(buildLockParentSql({ name: "Employees" }), 'LOCK TABLE "Employees" IN ACCESS EXCLUSIVE MODE');
+      assert.equal(buildLockParentSql(employees), 'LOCK TABLE ONLY "public"."employees" IN ACCESS EXCLUSIVE MODE');
+      assert.equal(buildLockParentSql({ name: "Employees" }), 'LOCK TABLE ONLY "Employees" IN ACCESS EXCLUSIVE MODE');
     });
   });
 
@@ -268,7 +268,7 @@ describe("SQL builders: rotation", () => {
 
     it("locks the parent, detaches, drops the local table and attaches the foreign partition", () => {
       assert.deepEqual(buildCutoverSql(spec), [
-        'LOCK TABLE "public"."employees" IN ACCESS EXCLUSIVE MODE',
+        'LOCK TABLE ONLY "public"."employees" IN ACCESS EXCLUSIVE MODE',
         'ALTER TABLE "public"."employees" DETACH PARTITION "public"."emp_2024"',
         'DROP TABLE IF EXISTS "public"."emp_2024"',
         FOREIGN_PARTITION,
@@ -277,7 +277,7 @@ describe("SQL builders: rotation", () => {
 
     it("renames the local table to <name>_local instead of dropping it with keepLocal", () => {
       assert.deepEqual(buildCutoverSql({ ...spec, keepLocal: true }), [
-        'LOCK TABLE "public"."employees" IN ACCESS EXCLUSIVE MODE',
+        'LOCK TABLE ONLY "public"."employees" IN ACCESS EXCLUSIVE MODE',
         'ALTER TABLE "public"."employees" DETACH PARTITION "public"."emp_2024"',
         'ALTER TABLE "public"."emp_2024" RENAME TO "emp_2024_local"',
         FOREIGN_PARTITION,
@@ -296,7 +296,7 @@ describe("SQL builders: rotation", () => {
       });
       // THEN
       assert.deepEqual(statements, [
-        'LOCK TABLE "hr"."Staff" IN ACCESS EXCLUSIVE MODE',
+        'LOCK TABLE ONLY "hr"."Staff" IN ACCESS EXCLUSIVE MODE',
         'ALTER TABLE "hr"."Staff" DETACH PARTITION "hr"."Order""x"',
         'ALTER TABLE "hr"."Order""x" RENAME TO "Order""x_local"',
         'CREATE FOREIGN TABLE "hr"."Order""x" PARTITION OF "hr"."Staff"\n' +

@@ -36,9 +36,11 @@ import {
   buildCutoverSql,
   buildLockParentSql,
   buildLockTimeoutSql,
+  waitingLocksSql,
 } from "../../sql/rotation";
 import { archiveIndex, buildCreateArchiveTableSql, TableName } from "../../sql/tables";
 import { foreignTableSql } from "../../sql/catalog";
+import { quoteQualified } from "../../sql/quote";
 import { firstRow } from "../handlers/common";
 import { readRelation } from "../handlers/relations";
 import { formatCount, Progress } from "../progress";
@@ -146,6 +148,25 @@ async function alreadyCutOver(r: ArchiveRotation, main: Client): Promise<boolean
   return row?.server === r.server;
 }
 
+/**
+ * Gives way, before the cutover waits for the parent, to sessions queued
+ * behind the partition's SHARE lock. A writer routed to the partition
+ * already holds ROW EXCLUSIVE on the parent, so waiting for the parent now
+ * closes a deadlock cycle, and PostgreSQL aborts whichever session checks
+ * first: when the writer has waited longer (deadlock_timeout), that is the
+ * application's INSERT, failing with "deadlock detected" instead of waiting
+ * as promised. Throwing a lock conflict instead rolls this attempt back,
+ * lets the writers in, and retries. Writers that arrive after the parent
+ * lock is requested queue on the parent and hold nothing the cutover needs.
+ */
+async function giveWayToWaitingWriters(r: ArchiveRotation, main: Client): Promise<void> {
+  const row = await firstRow<{ waiting: number }>(main, waitingLocksSql, [quoteQualified(r.partition.schema, r.partition.name)]);
+  if (row && row.waiting > 0) {
+    r.progress(`${row.waiting} session(s) wait to write to ${r.partition.name}; letting them in before cutting over`);
+    throw Object.assign(new Error(`${r.label}: sessions wait to write to ${r.partition.name}`), { code: "55P03" });
+  }
+}
+
 /** One attempt: lock, verify or copy, cut over, commit. Throws a lock conflict for the caller to retry. */
 async function attempt(
   r: ArchiveRotation,
@@ -207,6 +228,9 @@ async function attempt(
       }
     }
     await ensureArchiveIndexes(r, archive);
+    if (!exclusive) {
+      await giveWayToWaitingWriters(r, main);
+    }
     r.progress(`verified ${describeChecksum(local)} on both sides; cutting over`);
     for (const sql of buildCutoverSql({
       parent: r.parent,

@@ -14,6 +14,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { runStatement, withClient } from "../../db/client";
 import { Connection } from "../../model/types";
 import { buildCreateDatabaseSql, buildDropDatabaseSql } from "../../sql/fdw";
+import { partitionAncestorsSql } from "../../sql/catalog";
 import { quoteQualified } from "../../sql/quote";
 import { buildCopyCsvOutSql } from "../../sql/rotation";
 import { TableName } from "../../sql/tables";
@@ -38,6 +39,20 @@ function runTool(label: string, tool: string, args: string[], c: Connection): Pr
       );
     });
   });
+}
+
+/**
+ * pg_dump patterns of the tables a partition's dump needs beside it (its
+ * parent, and the parent's parent...). A local partition's dump refers to
+ * its parent: `ALTER TABLE ONLY parent ATTACH PARTITION`, and the parent's
+ * serial sequence as a column default; without them, restoring it into an
+ * empty database (the scratch database that proves the backup) creates no
+ * table and restores no rows. A partitioned parent holds no rows itself, so
+ * it adds only its definition and its sequence. None for a plain table.
+ */
+async function ancestorPatterns(client: Client, pattern: string): Promise<string[]> {
+  const rows = (await client.query(partitionAncestorsSql, [pattern])).rows as { schema: string; name: string }[];
+  return rows.map((r) => quoteQualified(r.schema, r.name));
 }
 
 /** The file name of a backup: database, table and a UTC timestamp. */
@@ -76,7 +91,13 @@ export async function backUpTable(
   const qualified = `${table.schema ?? "public"}.${table.name}`;
   // pg_dump reads --table as a pattern; quoted identifiers make each part literal.
   const pattern = quoteQualified(table.schema ?? "public", table.name);
-  await runTool(label, "pg_dump", ["--format=custom", `--table=${pattern}`, `--file=${file}`, `--dbname=${archive.database}`], archive);
+  const ancestors = await withClient(label, archive, (c) => ancestorPatterns(c, pattern));
+  await runTool(
+    label,
+    "pg_dump",
+    ["--format=custom", ...[pattern, ...ancestors].map((p) => `--table=${p}`), `--file=${file}`, `--dbname=${archive.database}`],
+    archive,
+  );
 
   const scratch = `pgtier_verify_${randomBytes(4).toString("hex")}`;
   await withClient(label, archive, (c) => runStatement(label, c, buildCreateDatabaseSql(scratch)));
