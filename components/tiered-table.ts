@@ -91,6 +91,14 @@ export interface TieredTableArgs {
   readonly serverOptions?: Record<string, string>;
 }
 
+/**
+ * The foreign server for an archive key: `archive-a` gives `archive_a_server`
+ * (keys may hold characters a plain SQL name cannot).
+ */
+export function foreignServerName(archiveKey: string): string {
+  return `${archiveKey.toLowerCase().replace(/[^a-z0-9_]/g, "_")}_server`;
+}
+
 /** Today's date in UTC, as an ISO date. */
 export function todayUtc(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
@@ -152,7 +160,7 @@ export class TieredTable extends pulumi.ComponentResource {
     const main = args.main.connection;
     const spec = args.table;
 
-    const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, (key) => `${key}_server`);
+    const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, foreignServerName);
     Object.assign(this.servers, access.servers);
     const mappings = access.mappings;
     this.table = wirePartitionedTable(name, this, main, spec);

@@ -16,6 +16,7 @@ export type Progress = (message: string) => void;
 
 let engineAddress: string | undefined;
 let engine: { log(req: unknown, cb: (err: unknown) => void): void } | undefined;
+let sending: Promise<void> = Promise.resolve();
 
 /** Remembers the engine's address (the plugin's first non-flag argument). */
 export function setEngineAddress(args: readonly string[]): void {
@@ -36,8 +37,9 @@ export function engineProgress(urn: string): Progress {
     req.setSeverity(engproto.LogSeverity.INFO);
     req.setMessage(message);
     req.setUrn(urn);
-    // Best effort: a lost progress line must never fail the operation.
-    engine?.log(req, () => undefined);
+    // One at a time, so lines arrive in order; best effort: a lost progress
+    // line must never fail the operation.
+    sending = sending.then(() => new Promise<void>((resolve) => engine?.log(req, () => resolve())));
   };
 }
 

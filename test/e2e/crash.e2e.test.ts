@@ -5,34 +5,12 @@
  * object exists once, the preview is empty, and the table works.
  */
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { promisify } from "node:util";
 import { Client } from "pg";
 import Docker from "dockerode";
-import { cliEnv, ROOT, useStack } from "../support/stack";
+import { cancelUpdate, upKilledAt } from "../support/cli";
+import { useStack } from "../support/stack";
 
 const PASSWORD = "crash-Secret-91c2";
-
-/** Runs `pulumi up` and kills its whole process group as soon as `marker` shows in its output. */
-function upKilledAt(stackName: string, marker: RegExp): Promise<{ output: string; killed: boolean }> {
-  const child = spawn("pulumi", ["up", "--stack", stackName, "--yes", "--skip-preview", "--color", "never"], {
-    cwd: ROOT,
-    env: { ...process.env, ...cliEnv() },
-    detached: true,
-  });
-  let output = "";
-  let killed = false;
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (!killed && marker.test(output)) {
-      killed = true;
-      process.kill(-child.pid!, "SIGKILL");
-    }
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  return new Promise((resolve) => child.on("exit", () => resolve({ output, killed })));
-}
 
 describe("e2e: SIGKILL during pulumi up, then a rerun converges", function () {
   const { stackName, prefix, stack } = useStack("crash", PASSWORD);
@@ -45,7 +23,7 @@ describe("e2e: SIGKILL during pulumi up, then a rerun converges", function () {
     it(`is killed at ${marker.source.replace(/\\s\+/g, " ")}`, async () => {
       const run = await upKilledAt(stackName, marker);
       assert.ok(run.killed, `the marker was seen before up finished:\n${run.output}`);
-      await promisify(execFile)("pulumi", ["cancel", "--stack", stackName, "--yes"], { cwd: ROOT, env: { ...process.env, ...cliEnv() } });
+      await cancelUpdate(stackName);
     });
   }
 

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import { randomBytes } from "node:crypto";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { removeDockerObjectsNamed } from "./docker";
 
 /** The repository root (this file runs from dist/test/support). */
 export const ROOT = path.resolve(__dirname, "../../..");
@@ -83,7 +84,11 @@ export interface StackFixture {
   stack(): Stack;
 }
 
-/** Registers mocha hooks that create a stack with this password and a unique name prefix, and remove it afterwards. */
+/**
+ * Registers mocha hooks that create a stack with this password and a unique
+ * name prefix, and remove it afterwards (its Docker objects by name when the
+ * destroy fails).
+ */
 export function useStack(kind: string, password: string, extra: Record<string, string> = {}): StackFixture {
   const { stackName, prefix } = uniqueStackName(kind);
   let stack: Stack | undefined;
@@ -103,7 +108,18 @@ export function useStack(kind: string, password: string, extra: Record<string, s
     stack = await createStack(stackName, config);
   });
   after(async () => {
-    await removeStack(stack);
+    try {
+      await removeStack(stack);
+    } catch (err) {
+      // Leave no container, volume, network or stack behind (a lock left by a
+      // hung or killed update made the forced removal fail too); the
+      // destroy's error still fails the run.
+      const removed = (await removeDockerObjectsNamed(prefix)).join(", ") || "nothing";
+      await stack?.cancel().catch(() => undefined);
+      await stack?.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+      const message = `destroying ${stackName} failed (removed by name afterwards: ${removed}): ${(err as Error).message}`;
+      throw new Error(message, { cause: err });
+    }
   });
   return {
     stackName,
@@ -115,4 +131,20 @@ export function useStack(kind: string, password: string, extra: Record<string, s
       return stack;
     },
   };
+}
+
+/**
+ * For a describe block whose tests are one scenario in order: once a test
+ * fails, the later ones are skipped instead of failing on its leftovers.
+ */
+export function skipAfterFirstFailure(): void {
+  let failed = false;
+  afterEach(function () {
+    failed ||= this.currentTest?.state === "failed";
+  });
+  beforeEach(function () {
+    if (failed) {
+      this.skip();
+    }
+  });
 }

@@ -14,9 +14,11 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -38,8 +40,23 @@ func main() {
 		engineAddress = args[len(args)-1]
 	}
 
+	// Like Pulumi's own plugins: stop when the engine goes away (a `pulumi`
+	// killed with SIGKILL cannot stop its plugins), rather than linger.
+	cancel := make(chan bool)
+	if engineAddress != "" {
+		ctx, stop := context.WithCancel(context.Background())
+		go func() {
+			<-ctx.Done()
+			close(cancel)
+		}()
+		go func() {
+			_ = rpcutil.Healthcheck(ctx, engineAddress, 2*time.Second, stop)
+		}()
+	}
+
 	host := &languageHost{engineAddress: engineAddress}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancel,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
 			return nil
