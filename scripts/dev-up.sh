@@ -7,6 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/setup.sh"
 source "$here/env.sh"
 cd "$PGTIER_ROOT"
+"$here/repair-state.sh"
 stack="${PGTIER_STACK:-dev}"
 pulumi stack select "$stack" >/dev/null 2>&1 || pulumi stack init "$stack"
 pulumi up --stack "$stack" --yes

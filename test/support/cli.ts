@@ -7,7 +7,7 @@
 import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { promisify } from "node:util";
-import { cliEnv, ROOT } from "./stack";
+import { cliEnv, repairFileBackend, ROOT } from "./stack";
 
 /** What a killed `pulumi up` printed, and whether the marker was seen before it finished. */
 export interface KilledRun {
@@ -82,5 +82,6 @@ export function upKilledAt(stackName: string, marker: RegExp): Promise<KilledRun
 
 /** `pulumi cancel`: releases the lock a killed update left in the file backend. */
 export async function cancelUpdate(stackName: string): Promise<void> {
+  repairFileBackend();
   await promisify(execFile)("pulumi", ["cancel", "--stack", stackName, "--yes"], { cwd: ROOT, env: { ...process.env, ...cliEnv() } });
 }

@@ -29,6 +29,26 @@ export function uniqueStackName(kind: string): { stackName: string; prefix: stri
   return { stackName: `e2e-${kind}-${suffix}`, prefix: `pgtier-e2e-${kind}-${suffix}` };
 }
 
+/**
+ * Removes the empty `<stack>.json.attrs` files a SIGKILL of `pulumi` can
+ * leave in the file backend (see scripts/repair-state.sh); with one there,
+ * every command on the stack fails with "failed to load checkpoint: EOF".
+ */
+export function repairFileBackend(): void {
+  const dir = decodeURIComponent(new URL(cliEnv().PULUMI_BACKEND_URL).pathname);
+  const walk = (d: string): void => {
+    for (const entry of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(p);
+      } else if (entry.name.endsWith(".attrs") && fs.statSync(p).size === 0) {
+        fs.rmSync(p);
+      }
+    }
+  };
+  walk(dir);
+}
+
 /** Creates a stack of the project with the given config (secret values marked). */
 export async function createStack(stackName: string, config: Record<string, { value: string; secret?: boolean }>): Promise<Stack> {
   fs.mkdirSync(decodeURIComponent(new URL(cliEnv().PULUMI_BACKEND_URL).pathname), { recursive: true });
@@ -43,6 +63,7 @@ export async function removeStack(stack: Stack | undefined): Promise<void> {
     return;
   }
   try {
+    repairFileBackend();
     await stack.destroy({ color: "never" });
   } finally {
     await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Layout, planLayout, TierPolicy, withPolicyDefaults } from "../../components/planner/plan-layout";
 import { PostgresInstance } from "../../components/resources/postgres-instance";
-import { resolveAsOf, TieredTableArgs, todayUtc, validateTieredTable } from "../../components/tiered-table";
+import { foreignServerName, resolveAsOf, TieredTableArgs, todayUtc, validateTieredTable } from "../../components/tiered-table";
 import { employees } from "../../stacks/guide";
 import { guidePolicy } from "./fixtures";
 
@@ -164,5 +164,13 @@ describe("withPolicyDefaults", () => {
       ["emp_2024 archive", "emp_2025 local", "emp_2026 local"],
     );
     assert.deepEqual(layout, planLayout({ ...keepForever, hotPeriods: 1, futurePeriods: 1 }, "2025-06-15"));
+  });
+});
+
+describe("foreignServerName", () => {
+  it("turns an archive key into a plain SQL name", () => {
+    assert.equal(foreignServerName("archive"), "archive_server");
+    assert.equal(foreignServerName("archive-a"), "archive_a_server");
+    assert.equal(foreignServerName("Cold.2024"), "cold_2024_server");
   });
 });
