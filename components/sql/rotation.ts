@@ -212,6 +212,11 @@ export function buildDecommissionLogTableSql(schema: string): string {
 /** Name of the audit table (the guide's). */
 export const DECOMMISSION_LOG = "archive_decommission_log";
 
+/** Serialises, per schema, the transactions that create and write the audit table (an advisory lock held until commit). */
+export function buildDecommissionLogLockSql(schema: string): string {
+  return `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`pgtier:${schema}.${DECOMMISSION_LOG}`)}))`;
+}
+
 /** One audit row; values are `$1..$9` parameters. */
 export function buildDecommissionLogInsertSql(schema: string): string {
   return (

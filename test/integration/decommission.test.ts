@@ -182,6 +182,31 @@ describe("TieredPartition decommission (integration)", () => {
     assert.deepEqual(partition.progress, ["decommissioned emp_2022: 0 rows"]);
   });
 
+  it("decommissions several partitions at once, as a destroy does, each logged once", async () => {
+    // Five rounds: the audit table is created by whichever delete comes first.
+    for (let round = 0; round < 5; round++) {
+      const years = [2019, 2020, 2021];
+      const created = await Promise.all(
+        years.map(async (year) => {
+          const partition = new TieredPartitionUnderTest(provider, `emp-${year}`);
+          const { id, outs } = await partition.create(yearInputs(pair, year, "archive"));
+          return { partition, id, outs };
+        }),
+      );
+
+      // WHEN: the engine deletes them in parallel
+      await Promise.all(created.map(({ partition, id, outs }) => partition.delete(id, outs)));
+
+      // THEN
+      assert.deepEqual(
+        (await auditRows()).map((a) => a.table_name).sort(),
+        years.map((y) => `emp_${y}`),
+        `round ${round}`,
+      );
+      await resetTables(pair);
+    }
+  });
+
   it("a rerun after the archive table's drop failed converges: no second backup or audit row", async () => {
     const partition = new TieredPartitionUnderTest(provider, "emp-2022");
     const { id, outs } = await archivedYear(partition, 1_000, { backup: { location: backups } });

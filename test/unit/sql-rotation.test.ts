@@ -12,6 +12,7 @@ import {
   buildCreateIndexIfMissingSql,
   buildCutoverSql,
   buildDecommissionLogInsertSql,
+  buildDecommissionLogLockSql,
   buildDecommissionLogLookupSql,
   buildDecommissionLogTableSql,
   buildInsertSelectSql,
@@ -371,5 +372,12 @@ describe("SQL builders: rotation", () => {
           ` min("Hire""Date")::text AS earliest, max("Hire""Date")::text AS latest FROM "hr"."O'Neil""s"`,
       );
     });
+  });
+});
+
+describe("SQL builders: the audit table's lock", () => {
+  it("takes a transaction-scoped advisory lock named after the schema's audit table", () => {
+    assert.equal(buildDecommissionLogLockSql("public"), "SELECT pg_advisory_xact_lock(hashtext('pgtier:public.archive_decommission_log'))");
+    assert.equal(buildDecommissionLogLockSql("o'hr"), "SELECT pg_advisory_xact_lock(hashtext('pgtier:o''hr.archive_decommission_log'))");
   });
 });

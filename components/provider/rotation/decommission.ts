@@ -7,11 +7,12 @@
  * taken again.
  */
 import * as fs from "node:fs";
-import { runInTransaction, runStatement, withClient } from "../../db/client";
+import { runStatement, withClient } from "../../db/client";
 import { Bounds, Connection } from "../../model/types";
 import { buildDropForeignTableSql } from "../../sql/fdw";
 import {
   buildDecommissionLogInsertSql,
+  buildDecommissionLogLockSql,
   buildDecommissionLogLookupSql,
   buildDecommissionLogTableSql,
   buildTableStatsSql,
@@ -119,9 +120,12 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
       d.progress(`backup verified by restoring it into a scratch database: ${outcome.file}${outcome.csv ? `, CSV: ${outcome.csv}` : ""}`);
     }
     await withClient(d.label, d.main, async (c) => {
-      await runInTransaction(d.label, c, [buildDecommissionLogTableSql(schema)]);
       await c.query("BEGIN");
       try {
+        // Partitions are deleted in parallel, and CREATE TABLE IF NOT EXISTS
+        // is not safe against a concurrent create of the same table.
+        await c.query(buildDecommissionLogLockSql(schema));
+        await runStatement(d.label, c, buildDecommissionLogTableSql(schema));
         await c.query(buildDecommissionLogInsertSql(schema), [
           d.partition.name,
           `${d.bounds.from} to ${d.bounds.to}`,
