@@ -352,5 +352,27 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
       assert.deepEqual(await rowsAndChecksum(main, "employees", "hire_date < '2025-01-01'"), before);
       assert.equal((await rowsAndChecksum(main, "emp_2025")).rows, 1);
     });
+
+    it("two periods rotating at once (an as-of date moved two periods) both arrive, each on the archive", async () => {
+      const years = [2023, 2024];
+      const local = await Promise.all(
+        years.map(async (year) => {
+          const partition = new TieredPartitionUnderTest(provider, `emp-${year}`);
+          const { id, outs } = await partition.create(yearInputs(pair, year, "local"));
+          await loadEmployees(main, year, 20_000);
+          return { partition, id, outs, year, before: await rowsAndChecksum(main, `emp_${year}`) };
+        }),
+      );
+
+      // WHEN: the engine runs both updates in parallel
+      await Promise.all(local.map(({ partition, id, outs, year }) => partition.update(id, outs, yearInputs(pair, year, "archive"))));
+
+      // THEN
+      for (const { year, before } of local) {
+        assert.equal(await relkind(main, `emp_${year}`), "f");
+        assert.deepEqual(await rowsAndChecksum(archive, `emp_${year}`), before);
+        assert.deepEqual(await rowsAndChecksum(main, `emp_${year}`), before, "read through the foreign partition");
+      }
+    });
   });
 });
