@@ -64,21 +64,29 @@ export async function withClient<T>(label: string, c: Connection, fn: (client: C
   }
 }
 
+/** Runs `fn` inside BEGIN ... COMMIT on `client`; any error rolls back and is rethrown. */
+export async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await fn();
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Runs statements in one transaction: all of them happen, or none. */
 export async function runInTransaction(label: string, client: Client, statements: readonly string[]): Promise<void> {
   if (statements.length === 0) {
     return;
   }
-  await client.query("BEGIN");
-  try {
+  await inTransaction(client, async () => {
     for (const sql of statements) {
       await runStatement(label, client, sql);
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /**
@@ -93,8 +101,7 @@ export async function runThenProbe(
   probe: readonly string[],
   explain: (err: { code?: string; message?: string; detail?: string }) => string,
 ): Promise<void> {
-  await client.query("BEGIN");
-  try {
+  await inTransaction(client, async () => {
     for (const sql of statements) {
       await runStatement(label, client, sql);
     }
@@ -107,11 +114,7 @@ export async function runThenProbe(
         cause: err,
       });
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /** PostgreSQL's message plus its detail, when it gave one. */

@@ -111,6 +111,15 @@ export function buildCreateIndexIfMissingSql(table: TableName, index: IndexSpec)
   return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${qualified(table)} (${cols})`;
 }
 
+/** The session's backend pid, to find its COPY in pg_stat_progress_copy. */
+export const backendPidSql = "SELECT pg_backend_pid() AS pid";
+
+/** Drops the transaction's cached view of other sessions' status, so progress is read fresh. */
+export const clearStatsSnapshotSql = "SELECT pg_stat_clear_snapshot()";
+
+/** Rows a session's COPY has processed so far (parameter: its pid; PostgreSQL 14+). */
+export const copyProgressSql = "SELECT tuples_processed::text AS done FROM pg_stat_progress_copy WHERE pid = $1";
+
 /** Empties a table (the archive table before a fresh copy). */
 export function buildTruncateSql(table: TableName): string {
   return `TRUNCATE ${qualified(table)}`;

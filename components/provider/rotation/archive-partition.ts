@@ -26,7 +26,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "pg";
-import { runInTransaction, runStatement, withClient } from "../../db/client";
+import { inTransaction, runInTransaction, runStatement, withClient } from "../../db/client";
 import { Bounds, ColumnSpec, Connection, IndexSpec } from "../../model/types";
 import {
   buildAnalyzeSql,
@@ -39,7 +39,7 @@ import {
   waitingLocksSql,
 } from "../../sql/rotation";
 import { archiveIndex, buildCreateArchiveTableSql, TableName } from "../../sql/tables";
-import { foreignTableSql } from "../../sql/catalog";
+import { columnsSql, foreignTableSql } from "../../sql/catalog";
 import { quoteQualified } from "../../sql/quote";
 import { firstRow } from "../handlers/common";
 import { readRelation } from "../handlers/relations";
@@ -105,11 +105,7 @@ async function ensureArchiveTable(r: ArchiveRotation, archive: Client): Promise<
     await runInTransaction(r.label, archive, buildCreateArchiveTableSql(r.archiveTable, r.columns, r.partitionKey, r.bounds, []));
     return;
   }
-  const present = (
-    (await archive.query("SELECT attname FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped", [info.oid])).rows as {
-      attname: string;
-    }[]
-  ).map((row) => row.attname);
+  const present = ((await archive.query(columnsSql, [info.oid])).rows as { name: string }[]).map((row) => row.name);
   const missing = r.columns.map((c) => c.name).filter((name) => !present.includes(name));
   if (info.kind !== "r" || missing.length > 0) {
     throw new Error(
@@ -167,96 +163,107 @@ async function giveWayToWaitingWriters(r: ArchiveRotation, main: Client): Promis
   }
 }
 
+/** The sessions one rotation works with. */
+interface Sessions {
+  /** Main instance: holds the locks, and cuts over. */
+  readonly main: Client;
+  /** Main instance: reads the partition for the copy. */
+  readonly reader: Client;
+  /** Main instance: the local checksum while the copy runs. */
+  readonly checker: Client;
+  /** Archive instance. */
+  readonly archive: Client;
+}
+
+/**
+ * Under the write lock: copies the rows unless the archive already holds
+ * exactly them, and checks count and checksum on both sides. Returns the
+ * local checksum and whether rows were copied.
+ */
+async function copyAndVerify(r: ArchiveRotation, s: Sessions): Promise<{ local: TableChecksum; copied: boolean }> {
+  const columns = r.columns.map((c) => c.name);
+  const job = {
+    label: r.label,
+    source: s.reader,
+    target: s.archive,
+    watcher: s.main,
+    partition: r.partition,
+    archiveTable: r.archiveTable,
+    columns,
+    expectedRows: await rowCount(s.main, r.partition),
+    server: r.server,
+    batchSize: r.batchSize,
+    progress: r.progress,
+  };
+  let local: TableChecksum;
+  if ((await rowCount(s.archive, r.archiveTable)) === 0 && job.expectedRows > 0) {
+    // The usual first run: nothing to compare yet, so the local checksum is
+    // computed on its own session while the copy runs (both read the same
+    // locked rows).
+    r.progress(`copying ${formatCount(job.expectedRows)} rows of ${r.partition.name} to the archive (${r.method})`);
+    [local] = await Promise.all([tableChecksum(s.checker, r.partition, columns), copyRows(r.method, job)]);
+  } else {
+    local = await tableChecksum(s.main, r.partition, columns);
+    if (sameRows(local, await tableChecksum(s.archive, r.archiveTable, columns))) {
+      r.progress(`the archive already holds ${r.partition.name}'s ${formatCount(local.rows)} rows (checksum matches); not copying again`);
+      return { local, copied: false };
+    }
+    r.progress(
+      `copying ${formatCount(local.rows)} rows of ${r.partition.name} to the archive (${r.method}); it held other rows, they are replaced`,
+    );
+    await copyRows(r.method, job);
+  }
+  const remote = await tableChecksum(s.archive, r.archiveTable, columns);
+  if (!sameRows(local, remote)) {
+    throw new Error(
+      `${r.label}: verification failed after copying ${r.partition.name}: local ${describeChecksum(local)}, ` +
+        `archive ${describeChecksum(remote)}; the local partition is untouched — run pulumi up again`,
+    );
+  }
+  return { local, copied: true };
+}
+
+/** In the locked transaction: detach, drop or rename, attach the foreign partition, count through it. */
+async function cutOver(r: ArchiveRotation, main: Client, local: TableChecksum): Promise<void> {
+  const statements = buildCutoverSql({
+    parent: r.parent,
+    partition: r.partition,
+    bounds: r.bounds,
+    server: r.server,
+    options: r.foreignOptions,
+    keepLocal: r.keepLocal,
+  });
+  for (const sql of statements) {
+    await runStatement(r.label, main, sql);
+  }
+  // The application's path to the rows: through the new foreign partition
+  // (postgres_fdw pushes the count down to the archive instance).
+  const through = await rowCount(main, r.partition);
+  if (String(through) !== local.rows) {
+    throw new Error(
+      `${r.label}: counting ${r.partition.name} through postgres_fdw after the cutover gave ${through} rows, ` +
+        `expected ${local.rows}; rolled back, the local partition is untouched`,
+    );
+  }
+}
+
 /** One attempt: lock, verify or copy, cut over, commit. Throws a lock conflict for the caller to retry. */
-async function attempt(
-  r: ArchiveRotation,
-  main: Client,
-  reader: Client,
-  checker: Client,
-  archive: Client,
-  exclusive: boolean,
-): Promise<RotationOutcome & { attempts: 0 }> {
-  await main.query("BEGIN");
-  try {
-    await main.query(buildLockTimeoutSql(r.lockTimeoutMs));
+function attempt(r: ArchiveRotation, s: Sessions, exclusive: boolean): Promise<RotationOutcome & { attempts: 0 }> {
+  return inTransaction(s.main, async () => {
+    await s.main.query(buildLockTimeoutSql(r.lockTimeoutMs));
     if (exclusive) {
-      await main.query(buildLockParentSql(r.parent));
+      await s.main.query(buildLockParentSql(r.parent));
     }
-    await main.query(buildBlockWritesSql(r.partition));
-    const columns = r.columns.map((c) => c.name);
-    const job = {
-      label: r.label,
-      source: reader,
-      target: archive,
-      watcher: main,
-      partition: r.partition,
-      archiveTable: r.archiveTable,
-      columns,
-      expectedRows: await rowCount(main, r.partition),
-      server: r.server,
-      batchSize: r.batchSize,
-      progress: r.progress,
-    };
-    let local: TableChecksum;
-    let copied = false;
-    if ((await rowCount(archive, r.archiveTable)) === 0 && job.expectedRows > 0) {
-      // The usual first run: nothing to compare yet, so the local checksum
-      // is computed on its own connection while the copy runs (both read
-      // the same locked rows).
-      r.progress(`copying ${formatCount(job.expectedRows)} rows of ${r.partition.name} to the archive (${r.method})`);
-      [local] = await Promise.all([tableChecksum(checker, r.partition, columns), copyRows(r.method, job)]);
-      copied = true;
-    } else {
-      local = await tableChecksum(main, r.partition, columns);
-      if (!sameRows(local, await tableChecksum(archive, r.archiveTable, columns))) {
-        r.progress(
-          `copying ${formatCount(local.rows)} rows of ${r.partition.name} to the archive (${r.method}); it held other rows, they are replaced`,
-        );
-        await copyRows(r.method, job);
-        copied = true;
-      } else {
-        r.progress(`the archive already holds ${r.partition.name}'s ${formatCount(local.rows)} rows (checksum matches); not copying again`);
-      }
-    }
-    if (copied) {
-      const remote = await tableChecksum(archive, r.archiveTable, columns);
-      if (!sameRows(local, remote)) {
-        throw new Error(
-          `${r.label}: verification failed after copying ${r.partition.name}: local ${describeChecksum(local)}, ` +
-            `archive ${describeChecksum(remote)}; the local partition is untouched — run pulumi up again`,
-        );
-      }
-    }
-    await ensureArchiveIndexes(r, archive);
+    await s.main.query(buildBlockWritesSql(r.partition));
+    const { local, copied } = await copyAndVerify(r, s);
+    await ensureArchiveIndexes(r, s.archive);
     if (!exclusive) {
-      await giveWayToWaitingWriters(r, main);
+      await giveWayToWaitingWriters(r, s.main);
     }
     r.progress(`verified ${describeChecksum(local)} on both sides; cutting over`);
-    for (const sql of buildCutoverSql({
-      parent: r.parent,
-      partition: r.partition,
-      bounds: r.bounds,
-      server: r.server,
-      options: r.foreignOptions,
-      keepLocal: r.keepLocal,
-    })) {
-      await runStatement(r.label, main, sql);
-    }
-    // The application's path to the rows: through the new foreign partition
-    // (postgres_fdw pushes the count down to the archive instance).
-    const through = await rowCount(main, r.partition);
-    if (String(through) !== local.rows) {
-      throw new Error(
-        `${r.label}: counting ${r.partition.name} through postgres_fdw after the cutover gave ${through} rows, ` +
-          `expected ${local.rows}; rolled back, the local partition is untouched`,
-      );
-    }
-    await main.query("COMMIT");
+    await cutOver(r, s.main, local);
     return { ...local, copied, attempts: 0 };
-  } catch (err) {
-    await main.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /** Moves the partition's rows to the archive and makes it a foreign partition; safe to rerun. */
@@ -286,7 +293,7 @@ export async function applyArchiveRotation(r: ArchiveRotation): Promise<Rotation
               if (exclusive && n === EXCLUSIVE_AFTER + 1) {
                 r.progress(`writers keep the cutover waiting; locking ${r.parent.name} exclusively for the copy (reads wait too)`);
               }
-              const outcome = await attempt(r, main, reader, checker, archive, exclusive);
+              const outcome = await attempt(r, { main, reader, checker, archive }, exclusive);
               await runStatement(r.label, archive, buildAnalyzeSql(r.archiveTable));
               r.progress(`archived ${r.partition.name}: ${describeChecksum(outcome)}`);
               return { ...outcome, attempts: n };

@@ -9,14 +9,17 @@ import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { columnsSql } from "../../sql/catalog";
-import { runStatement } from "../../db/client";
+import { inTransaction, runStatement } from "../../db/client";
 import {
+  backendPidSql,
   buildCopyForeignTableSql,
   buildCopyInSql,
   buildCopyOutSql,
   buildInsertSelectSql,
   buildTruncateSql,
   CatalogColumn,
+  clearStatsSnapshotSql,
+  copyProgressSql,
   copyTableName,
 } from "../../sql/rotation";
 import { buildDropForeignTableSql } from "../../sql/fdw";
@@ -59,19 +62,15 @@ export function copyRows(method: CopyMethod, job: CopyJob): Promise<void> {
  * reading session (PostgreSQL 14+). Returns the function that stops it.
  */
 async function watchCopy(job: CopyJob): Promise<() => Promise<void>> {
-  const pid = ((await job.source.query("SELECT pg_backend_pid() AS pid")).rows[0] as { pid: number }).pid;
+  const pid = ((await job.source.query(backendPidSql)).rows[0] as { pid: number }).pid;
   const started = Date.now();
   let polling: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     polling = polling
       .then(async () => {
         // Backend status is cached per transaction; the watcher may be inside one.
-        await job.watcher.query("SELECT pg_stat_clear_snapshot()");
-        const row = await firstRow<{ done: string }>(
-          job.watcher,
-          "SELECT tuples_processed::text AS done FROM pg_stat_progress_copy WHERE pid = $1",
-          [pid],
-        );
+        await job.watcher.query(clearStatsSnapshotSql);
+        const row = await firstRow<{ done: string }>(job.watcher, copyProgressSql, [pid]);
         if (row) {
           const done = Number(row.done);
           const seconds = (Date.now() - started) / 1000;
@@ -89,24 +88,28 @@ async function watchCopy(job: CopyJob): Promise<() => Promise<void>> {
   };
 }
 
+/** Rethrows a copy's failure naming the partition, and that nothing was lost. */
+function copyFailed(job: CopyJob, how: string, err: unknown): Error {
+  return new Error(
+    `${job.label}: copying ${job.partition.name} ${how} failed: ${(err as Error).message}; the local partition is untouched`,
+    {
+      cause: err,
+    },
+  );
+}
+
 /** Binary COPY out of the partition, streamed into a binary COPY into the archive table, in one archive transaction. */
 async function copyThroughPipe(job: CopyJob): Promise<void> {
   const stop = await watchCopy(job);
-  await job.target.query("BEGIN");
   try {
-    await runStatement(job.label, job.target, buildTruncateSql(job.archiveTable));
-    const out = job.source.query(copyTo(buildCopyOutSql(job.partition, job.columns)));
-    const into = job.target.query(copyFrom(buildCopyInSql(job.archiveTable, job.columns)));
-    await pipeline(out, into);
-    await job.target.query("COMMIT");
+    await inTransaction(job.target, async () => {
+      await runStatement(job.label, job.target, buildTruncateSql(job.archiveTable));
+      const out = job.source.query(copyTo(buildCopyOutSql(job.partition, job.columns)));
+      const into = job.target.query(copyFrom(buildCopyInSql(job.archiveTable, job.columns)));
+      await pipeline(out, into);
+    });
   } catch (err) {
-    await job.target.query("ROLLBACK").catch(() => undefined);
-    throw new Error(
-      `${job.label}: copying ${job.partition.name} to the archive failed: ${(err as Error).message}; the local partition is untouched`,
-      {
-        cause: err,
-      },
-    );
+    throw copyFailed(job, "to the archive", err);
   } finally {
     await stop();
   }
@@ -120,25 +123,23 @@ async function copyThroughPipe(job: CopyJob): Promise<void> {
 async function copyThroughFdw(job: CopyJob): Promise<void> {
   const copyTable: TableName = { schema: job.partition.schema, name: copyTableName(job.partition.name) };
   const started = Date.now();
-  await job.source.query("BEGIN");
   try {
-    const info = await readRelation(job.source, job.partition.schema ?? "public", job.partition.name);
-    const all = (await job.source.query(columnsSql, [info?.oid])).rows as CatalogColumn[];
-    const columns = job.columns.map((name) => all.find((c) => c.name === name) as CatalogColumn);
-    await runStatement(job.label, job.source, buildDropForeignTableSql(copyTable));
-    await runStatement(job.label, job.source, buildCopyForeignTableSql(copyTable, columns, job.server, job.archiveTable, job.batchSize));
-    await runStatement(job.label, job.source, buildTruncateSql(copyTable));
-    await runStatement(job.label, job.source, buildInsertSelectSql(copyTable, job.partition, job.columns));
-    await runStatement(job.label, job.source, buildDropForeignTableSql(copyTable));
-    await job.source.query("COMMIT");
+    await inTransaction(job.source, async () => {
+      const info = await readRelation(job.source, job.partition.schema ?? "public", job.partition.name);
+      const all = (await job.source.query(columnsSql, [info?.oid])).rows as CatalogColumn[];
+      const columns = job.columns.map((name) => all.find((c) => c.name === name) as CatalogColumn);
+      for (const sql of [
+        buildDropForeignTableSql(copyTable),
+        buildCopyForeignTableSql(copyTable, columns, job.server, job.archiveTable, job.batchSize),
+        buildTruncateSql(copyTable),
+        buildInsertSelectSql(copyTable, job.partition, job.columns),
+        buildDropForeignTableSql(copyTable),
+      ]) {
+        await runStatement(job.label, job.source, sql);
+      }
+    });
   } catch (err) {
-    await job.source.query("ROLLBACK").catch(() => undefined);
-    throw new Error(
-      `${job.label}: copying ${job.partition.name} through postgres_fdw failed: ${(err as Error).message}; the local partition is untouched`,
-      {
-        cause: err,
-      },
-    );
+    throw copyFailed(job, "through postgres_fdw", err);
   }
   const seconds = (Date.now() - started) / 1000;
   job.progress(`copied ${formatCount(job.expectedRows)} rows through postgres_fdw in ${seconds.toFixed(1)} s`);

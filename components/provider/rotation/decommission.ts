@@ -7,7 +7,7 @@
  * taken again.
  */
 import * as fs from "node:fs";
-import { runStatement, withClient } from "../../db/client";
+import { inTransaction, runStatement, withClient } from "../../db/client";
 import { Bounds, Connection } from "../../model/types";
 import { buildDropForeignTableSql } from "../../sql/fdw";
 import {
@@ -119,9 +119,8 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
       backupFile = outcome.file;
       d.progress(`backup verified by restoring it into a scratch database: ${outcome.file}${outcome.csv ? `, CSV: ${outcome.csv}` : ""}`);
     }
-    await withClient(d.label, d.main, async (c) => {
-      await c.query("BEGIN");
-      try {
+    await withClient(d.label, d.main, (c) =>
+      inTransaction(c, async () => {
         // Partitions are deleted in parallel, and CREATE TABLE IF NOT EXISTS
         // is not safe against a concurrent create of the same table.
         await c.query(buildDecommissionLogLockSql(schema));
@@ -138,12 +137,8 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
           sum.checksum,
         ]);
         await runStatement(d.label, c, dropOnMainSql(d));
-        await c.query("COMMIT");
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => undefined);
-        throw err;
-      }
-    });
+      }),
+    );
   }
   // The partition may survive an interrupted earlier run; dropping it again is harmless.
   await withClient(d.label, d.main, (c) => runStatement(d.label, c, dropOnMainSql(d)));
