@@ -5,45 +5,15 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { installMockEngine, quiet, registered, Registration, settled } from "../support/mocks";
 import { archiveConnection, mainConnection, secret } from "./fixtures";
 
 type Components = typeof import("../../components");
 type Guide = typeof import("../../stacks/guide");
 
-interface Registration {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, unknown>;
-}
-
-/** Everything the mock engine was asked to register, in order. */
-const registered: Registration[] = [];
-
-/** What the provider would return for a PostgresInstance: where to reach it from here and from the network. */
-function instanceOutputs(inputs: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...inputs,
-    endpoint: { host: "127.0.0.1", port: inputs.hostPort },
-    internalEndpoint: { host: inputs.containerName, port: 5432 },
-  };
-}
-
-function settled<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
-}
-
 /** Waits until every given resource has been registered with the mock engine. */
 function allRegistered(resources: pulumi.Resource[]): Promise<string[]> {
   return settled(pulumi.all(resources.map((r) => r.urn)));
-}
-
-/** Waits until the mock engine has seen no new registration for a moment: registration is asynchronous. */
-async function quiet(): Promise<void> {
-  let seen = -1;
-  while (seen !== registered.length) {
-    seen = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function only(type: string): Registration {
@@ -57,18 +27,7 @@ describe("component graph (Pulumi mocks)", () => {
   let guide: Guide;
 
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          const state = args.type === "pgtier:index:PostgresInstance" ? instanceOutputs(args.inputs) : args.inputs;
-          return { id: args.custom ? `${args.name}-id` : undefined, state };
-        },
-        call: (args) => args.inputs,
-      },
-      "pgtier",
-      "dev",
-    );
+    await installMockEngine();
     components = await import("../../components");
     guide = await import("../../stacks/guide");
   });

@@ -10,6 +10,7 @@ import {
   employeeIndexes,
   mainConnection,
   mainInstanceInputs,
+  tieredDefaults,
 } from "./fixtures";
 
 type Outcome = "update" | "replace";
@@ -178,17 +179,12 @@ const expectations: Record<
   TieredPartition: {
     deleteBeforeReplace: true,
     base: {
+      ...tieredDefaults,
       ...emp2025Partition,
       columns: employeeColumns,
       partitionKey: "hire_date",
       indexes: employeeIndexes,
       tier: "local",
-      options: {},
-      copyMethod: "pipe",
-      batchSize: 10000,
-      keepLocal: false,
-      lockTimeoutMs: 2000,
-      attempts: 10,
     },
     changes: {
       connection: [{ ...mainConnection, port: 15999 }, "update"],

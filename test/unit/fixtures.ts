@@ -58,3 +58,17 @@ export const emp2024ArchiveInputs = {
   to: "2025-01-01",
   indexes: employeeIndexes,
 };
+
+/** What the provider's check fills into a TieredPartition's inputs when they are not given. */
+export const tieredDefaults = {
+  schema: "public",
+  parentSchema: "public",
+  attached: true,
+  indexes: [],
+  options: {},
+  copyMethod: "pipe",
+  batchSize: 10000,
+  keepLocal: false,
+  lockTimeoutMs: 2000,
+  attempts: 10,
+};

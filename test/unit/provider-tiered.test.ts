@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { keepSecrets, PgtierProvider } from "../../components/provider/provider";
 import { UNKNOWN } from "../../components/validate/common";
-import { archiveConnection, employeeColumns, mainConnection, secret } from "./fixtures";
+import { archiveConnection, employeeColumns, mainConnection, secret, tieredDefaults } from "./fixtures";
 
 const TIERED_URN = "urn:pulumi:dev::pgtier::pgtier:index:TieredTable$pgtier:index:TieredPartition::employees-emp_2024";
 
@@ -81,19 +81,7 @@ describe("PgtierProvider.check on a TieredPartition", () => {
     const result = await provider.check(TIERED_URN, {}, emp2024);
     // THEN
     assert.deepEqual(result, {
-      inputs: {
-        schema: "public",
-        parentSchema: "public",
-        attached: true,
-        indexes: [],
-        options: {},
-        copyMethod: "pipe",
-        batchSize: 10000,
-        keepLocal: false,
-        lockTimeoutMs: 2000,
-        attempts: 10,
-        ...emp2024,
-      },
+      inputs: { ...tieredDefaults, ...emp2024 },
       failures: [],
     });
   });

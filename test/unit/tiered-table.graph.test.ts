@@ -7,41 +7,13 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { installMockEngine, quiet, registered, Registration, settled } from "../support/mocks";
 import { TierPolicy } from "../../components/planner/plan-layout";
 import { unwrapSecrets } from "../../components/provider/provider";
 import { archiveConnection, mainConnection, secret } from "./fixtures";
 
 type Components = typeof import("../../components");
 type Guide = typeof import("../../stacks/guide");
-
-interface Registration {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, unknown>;
-}
-
-const registered: Registration[] = [];
-
-function instanceOutputs(inputs: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...inputs,
-    endpoint: { host: "127.0.0.1", port: inputs.hostPort },
-    internalEndpoint: { host: inputs.containerName, port: 5432 },
-  };
-}
-
-function settled<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
-}
-
-/** Waits until the mock engine has seen no new registration for a moment: registration is asynchronous. */
-async function quiet(): Promise<void> {
-  let seen = -1;
-  while (seen !== registered.length) {
-    seen = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The guide's policy without retention; hot and future periods left to their defaults (1 and 1). */
 const guideYears: TierPolicy = { period: "year", firstPeriod: "2024-01-01", archives: [{ archive: "archive" }], namePrefix: "emp_" };
@@ -55,18 +27,7 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
   let savedAsOf: string | undefined;
 
   before(async () => {
-    await pulumi.runtime.setMocks(
-      {
-        newResource: (args) => {
-          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          const state = args.type === "pgtier:index:PostgresInstance" ? instanceOutputs(args.inputs) : args.inputs;
-          return { id: args.custom ? `${args.name}-id` : undefined, state };
-        },
-        call: (args) => args.inputs,
-      },
-      "pgtier",
-      "dev",
-    );
+    await installMockEngine();
     components = await import("../../components");
     guide = await import("../../stacks/guide");
     savedConfig = { ...pulumi.runtime.allConfig() };

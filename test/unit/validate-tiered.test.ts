@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { CheckFailure, UNKNOWN } from "../../components/validate/common";
 import { validateTieredPartitionArgs } from "../../components/validate/tiered";
-import { archiveConnection, employeeColumns, employeeIndexes, mainConnection } from "./fixtures";
+import { archiveConnection, employeeColumns, employeeIndexes, mainConnection, tieredDefaults } from "./fixtures";
 
 /** emp_2025 kept local, as TieredTable passes it (no defaults filled in). */
 const emp2025Local = {
@@ -28,17 +28,7 @@ const emp2024Archived = {
 };
 
 /** The provider's defaults, as check fills them in. */
-const defaults = {
-  schema: "public",
-  parentSchema: "public",
-  attached: true,
-  options: {},
-  copyMethod: "pipe",
-  batchSize: 10000,
-  keepLocal: false,
-  lockTimeoutMs: 2000,
-  attempts: 10,
-};
+const defaults = tieredDefaults;
 
 function only(property: string, reason: string): CheckFailure[] {
   return [{ property, reason }];
