@@ -81,6 +81,9 @@ export function buildLockParentSql(parent: TableName): string {
   return `LOCK TABLE ONLY ${qualified(parent)} IN ACCESS EXCLUSIVE MODE`;
 }
 
+/** The server's deadlock_timeout in milliseconds. */
+export const deadlockTimeoutSql = "SELECT (EXTRACT(epoch FROM current_setting('deadlock_timeout')::interval) * 1000)::int AS ms";
+
 /**
  * Sessions queued for a lock on a relation (parameter: its regclass text).
  * Before the cutover waits for the parent, writers queued on the partition

@@ -36,6 +36,7 @@ import {
   buildCutoverSql,
   buildLockParentSql,
   buildLockTimeoutSql,
+  deadlockTimeoutSql,
   waitingLocksSql,
 } from "../../sql/rotation";
 import { archiveIndex, buildCreateArchiveTableSql, TableName } from "../../sql/tables";
@@ -247,6 +248,22 @@ async function cutOver(r: ArchiveRotation, main: Client, local: TableChecksum): 
   }
 }
 
+/**
+ * Caps the cutover's wait for the parent below half of deadlock_timeout. A
+ * writer that slipped in after {@link giveWayToWaitingWriters} looked, and
+ * now waits on the partition, started waiting before the cutover did; if the
+ * cutover waited longer than deadlock_timeout, the writer's deadlock check
+ * would run first and abort the application's statement. Timing out first
+ * instead rolls this attempt back and lets the writer through.
+ */
+async function shortenCutoverWait(r: ArchiveRotation, main: Client): Promise<void> {
+  const row = await firstRow<{ ms: number }>(main, deadlockTimeoutSql, []);
+  const cap = Math.max(1, Math.floor((row?.ms ?? 1000) / 2));
+  if (r.lockTimeoutMs > cap) {
+    await main.query(buildLockTimeoutSql(cap));
+  }
+}
+
 /** One attempt: lock, verify or copy, cut over, commit. Throws a lock conflict for the caller to retry. */
 function attempt(r: ArchiveRotation, s: Sessions, exclusive: boolean): Promise<RotationOutcome & { attempts: 0 }> {
   return inTransaction(s.main, async () => {
@@ -259,6 +276,7 @@ function attempt(r: ArchiveRotation, s: Sessions, exclusive: boolean): Promise<R
     await ensureArchiveIndexes(r, s.archive);
     if (!exclusive) {
       await giveWayToWaitingWriters(r, s.main);
+      await shortenCutoverWait(r, s.main);
     }
     r.progress(`verified ${describeChecksum(local)} on both sides; cutting over`);
     await cutOver(r, s.main, local);
