@@ -1,6 +1,6 @@
 /**
  * Benchmark: moving one partition's rows from the main instance to an archive
- * instance, three ways, side by side in one run (issue: rotation as a plan):
+ * instance, four ways, side by side in one run (issue: rotation as a plan):
  *
  *   guide    the guide's `INSERT INTO <foreign table> SELECT * FROM <local>`
  *            with postgres_fdw's defaults (one remote INSERT per row)
@@ -8,10 +8,11 @@
  *   copy     a raw binary `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN`
  *   pgtier   pgtier's rotation itself (applyArchiveRotation, the code a
  *            TieredPartition's local-to-archive update runs) with its
- *            default copy method: lock, create the archive table with its
- *            CHECK constraint and indexes, binary COPY pipe, count and
- *            checksum on both sides, cutover to a foreign partition, a
- *            checksum read back through postgres_fdw, ANALYZE
+ *            default settings: create the archive table with its CHECK
+ *            constraint, lock, binary COPY pipe, count and checksum on both
+ *            sides, the archive table's indexes built after the load,
+ *            cutover to a foreign partition, a count read back through
+ *            postgres_fdw, ANALYZE
  *
  * Not a test: it prints times, rates and ratios; the last line is
  *   RESULT rotation pgtier_vs_guide=<speed-up> pgtier_vs_copy=<slow-down>
@@ -22,7 +23,9 @@
 import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { ROTATION_DEFAULTS } from "../components/model/rotation";
 import { ColumnSpec } from "../components/model/types";
+import { ARCHIVE_STEPS } from "../components/planner/plan-tier-change";
 import { applyArchiveRotation } from "../components/provider/rotation/archive-partition";
 import { buildCreateServerSql, buildCreateUserMappingSql, buildOptionsClause } from "../components/sql/fdw";
 import { quoteIdent } from "../components/sql/quote";
@@ -126,28 +129,25 @@ async function main(): Promise<void> {
     await archive.query("DROP TABLE emp_2025");
     const pgtier = await timed("pgtier", ROWS, async () => {
       await applyArchiveRotation({
-        label: 'TieredPartition "bench-emp_2025"',
+        op: { label: 'TieredPartition "bench-emp_2025"', progress: (line: string) => console.log(`         ${line}`) },
         main: connectionOf(pair.main),
-        archive: connectionOf(pair.archive),
+        target: { connection: connectionOf(pair.archive), server: "pgtier_server" },
         parent: { schema: "public", name: "employees" },
         partition: { schema: "public", name: "emp_2025" },
         archiveTable: { schema: "public", name: "emp_2025" },
         bounds: { from: "2025-01-01", to: "2026-01-01" },
-        columns: COLUMN_SPECS,
-        partitionKey: "hire_date",
-        indexes: [
-          { name: "idx_emp_date", columns: ["hire_date"] },
-          { name: "idx_emp_name", columns: ["name"] },
-          { name: "idx_emp_dept", columns: ["department"] },
-        ],
-        server: "pgtier_server",
+        shape: {
+          columns: COLUMN_SPECS,
+          partitionKey: "hire_date",
+          indexes: [
+            { name: "idx_emp_date", columns: ["hire_date"] },
+            { name: "idx_emp_name", columns: ["name"] },
+            { name: "idx_emp_dept", columns: ["department"] },
+          ],
+        },
         foreignOptions: { schema_name: "public", table_name: "emp_2025" },
-        method: "pipe",
-        batchSize: 10000,
-        keepLocal: false,
-        lockTimeoutMs: 2000,
-        attempts: 10,
-        progress: (line) => console.log(`         ${line}`),
+        settings: ROTATION_DEFAULTS,
+        steps: ARCHIVE_STEPS,
       });
     });
     const kind = (await main.query("SELECT relkind::text AS kind FROM pg_class WHERE relname = 'emp_2025'")).rows[0]?.kind;

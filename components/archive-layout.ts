@@ -9,9 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
 import { ArchiveTable, ForeignPartition, LocalPartition, PartitionedTable } from "./resources/tables";
-import { formatFailures } from "./validate/common";
+import { componentError, formatFailures } from "./errors";
 import { PartitionPlacement, validateLayout } from "./validate/layout";
-import { TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
+import { partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
 export { DEFAULT_SERVER_OPTIONS, TableSpec } from "./wiring";
 
@@ -59,8 +59,12 @@ export class ArchiveLayout extends pulumi.ComponentResource {
   }
 
   constructor(name: string, args: ArchiveLayoutArgs, opts?: pulumi.ComponentResourceOptions) {
-    ArchiveLayout.validate(name, args);
     super("pgtier:index:ArchiveLayout", name, {}, opts);
+    const failures = validateLayout(args.partitions, Object.keys(args.archives));
+    if (failures.length > 0) {
+      // Nothing of the layout is registered: the error is the component's.
+      throw componentError(this, `ArchiveLayout ${JSON.stringify(name)}`, failures);
+    }
     const main = args.main.connection;
     const spec = args.table;
     const serverName = args.serverName ?? ((key: string) => `${key}_server`);
@@ -71,20 +75,12 @@ export class ArchiveLayout extends pulumi.ComponentResource {
     this.table = wirePartitionedTable(name, this, main, spec);
 
     for (const p of args.partitions) {
-      const common = {
-        connection: main,
-        name: p.name,
-        schema: spec.schema,
-        parent: this.table.name,
-        parentSchema: this.table.schema,
-        from: p.from,
-        to: p.to,
-      };
+      const common = partitionArgs(main, this.table, spec, p);
       if (p.tier === "local") {
         this.localPartitions[p.name] = new LocalPartition(`${name}-${p.name}`, common, { parent: this });
         continue;
       }
-      const key = p.archive as string;
+      const key = p.archive ?? "";
       const archiveTable = new ArchiveTable(
         `${name}-${p.name}-archive`,
         {

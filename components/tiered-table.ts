@@ -8,56 +8,16 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { formatTimeline, Layout, planLayout, TierPolicy } from "./planner/plan-layout";
+import { componentError } from "./errors";
+import { BackupSettings } from "./model/backup";
+import { RotationSettings } from "./model/rotation";
+import { CheckFailure } from "./model/types";
+import { formatTimeline, Layout, PlannedPartition, planLayout, PolicyError, TierPolicy } from "./planner/plan-layout";
 import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
-import { PartitionedTable, TieredPartition } from "./resources/tables";
-import { TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
-
-/** How rotations run; every field maps to a {@link TieredPartition} argument. */
-export interface RotationSettings {
-  /**
-   * `pipe` (binary COPY through the runner) or `fdw` (INSERT through postgres_fdw).
-   * @default "pipe"
-   */
-  readonly copyMethod?: "pipe" | "fdw";
-  /**
-   * Rows per remote INSERT with `fdw`.
-   * @default 10000
-   */
-  readonly batchSize?: number;
-  /**
-   * Keep archived local tables renamed `<name>_local` instead of dropping them.
-   * @default false
-   */
-  readonly keepLocal?: boolean;
-  /**
-   * Lock wait per attempt, in milliseconds.
-   * @default 2000
-   */
-  readonly lockTimeoutMs?: number;
-  /**
-   * Attempts before a rotation gives up with nothing changed.
-   * @default 10
-   */
-  readonly attempts?: number;
-}
-
-/** Final backups before decommissioning. */
-export interface BackupSettingsArgs {
-  /** Directory for pg_dump files on the machine running pulumi; a relative path is resolved against the project directory (where Pulumi.yaml is). */
-  readonly location: string;
-  /**
-   * Also write a CSV.gz export.
-   * @default false
-   */
-  readonly csv?: boolean;
-  /**
-   * Recorded as retention_reason in archive_decommission_log.
-   * @default "retention period expired"
-   */
-  readonly reason?: string;
-}
+import { PartitionedTable } from "./resources/tables";
+import { TieredPartition } from "./resources/tiered-partition";
+import { partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
 /** Arguments of {@link TieredTable}. */
 export interface TieredTableArgs {
@@ -75,15 +35,17 @@ export interface TieredTableArgs {
    */
   readonly asOf?: string;
   /**
-   * Where final backups go. Required when the policy sets retentionPeriods.
+   * Where final backups go (a relative location is resolved against the
+   * project directory, where Pulumi.yaml is). Required when the policy sets
+   * retentionPeriods.
    * @default none
    */
-  readonly backup?: BackupSettingsArgs;
+  readonly backup?: BackupSettings;
   /**
-   * How rotations copy and lock.
+   * How rotations copy and lock; each setting is documented, with its default, on {@link RotationSettings}.
    * @default the {@link RotationSettings} defaults
    */
-  readonly rotation?: RotationSettings;
+  readonly rotation?: Partial<RotationSettings>;
   /**
    * Foreign server options.
    * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
@@ -114,27 +76,40 @@ export function resolveAsOf(explicit?: string, env: NodeJS.ProcessEnv = process.
   return explicit ?? (env.PGTIER_AS_OF || undefined) ?? new pulumi.Config("pgtier").get("asOf") ?? todayUtc();
 }
 
-/** Every problem with the arguments that the planner does not see, as one list. */
-export function validateTieredTable(name: string, args: TieredTableArgs, layout: Layout): void {
-  const problems: string[] = [];
+/** Every problem with the arguments that the planner does not see; none when they are fine. */
+export function validateTieredTable(args: TieredTableArgs, layout: Layout): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const keys = Object.keys(args.archives);
   args.policy.archives.forEach((rule, i) => {
     if (!keys.includes(rule.archive)) {
-      problems.push(
-        `policy.archives[${i}] names archive ${JSON.stringify(rule.archive)}, which is not in archives (${keys.join(", ") || "none"}); add the instance or fix the rule`,
-      );
+      failures.push({
+        property: `policy.archives[${i}].archive`,
+        reason: `policy.archives[${i}] names archive ${JSON.stringify(rule.archive)}, which is not in archives (${keys.join(", ") || "none"}); add the instance or fix the rule`,
+      });
     }
   });
   if (args.policy.retentionPeriods !== undefined && !args.backup?.location) {
-    problems.push(
-      `policy.retentionPeriods is ${args.policy.retentionPeriods}, so partitions past retention are decommissioned, which takes a final backup; set backup.location (stack config pgtier:backupLocation)`,
-    );
+    failures.push({
+      property: "backup.location",
+      reason: `policy.retentionPeriods is ${args.policy.retentionPeriods}, so partitions past retention are decommissioned, which takes a final backup; set backup.location (stack config pgtier:backupLocation)`,
+    });
   }
   if (layout.partitions.length === 0) {
-    problems.push(`the layout for ${layout.asOf} has no partition; check firstPeriod and retentionPeriods`);
+    failures.push({ property: "policy", reason: `the layout for ${layout.asOf} has no partition; check firstPeriod and retentionPeriods` });
   }
-  if (problems.length > 0) {
-    throw new Error(`TieredTable ${JSON.stringify(name)} has invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  return failures;
+}
+
+/** The layout for the arguments, or every problem with them (the planner's and the component's own) as one list. */
+export function planTieredTable(args: TieredTableArgs): { layout?: Layout; failures: CheckFailure[] } {
+  try {
+    const layout = planLayout(args.policy, resolveAsOf(args.asOf));
+    return { layout, failures: validateTieredTable(args, layout) };
+  } catch (err) {
+    if (err instanceof PolicyError) {
+      return { failures: err.failures.map((f) => ({ property: `policy.${f.property}`, reason: f.reason })) };
+    }
+    throw err;
   }
 }
 
@@ -152,47 +127,49 @@ export class TieredTable extends pulumi.ComponentResource {
   readonly partitions: Record<string, TieredPartition> = {};
 
   constructor(name: string, args: TieredTableArgs, opts?: pulumi.ComponentResourceOptions) {
-    const layout = planLayout(args.policy, resolveAsOf(args.asOf));
-    validateTieredTable(name, args, layout);
     super("pgtier:index:TieredTable", name, {}, opts);
+    const { layout, failures } = planTieredTable(args);
+    if (!layout || failures.length > 0) {
+      // Nothing of the table is registered: the error is the component's.
+      throw componentError(this, `TieredTable ${JSON.stringify(name)}`, failures);
+    }
     this.layout = layout;
     this.timeline = formatTimeline(layout);
     const main = args.main.connection;
-    const spec = args.table;
-
     const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, foreignServerName);
     Object.assign(this.servers, access.servers);
-    const mappings = access.mappings;
-    this.table = wirePartitionedTable(name, this, main, spec);
-
-    // Relative to the project (where Pulumi.yaml is), not to wherever the compiled program runs.
-    const root = pulumi.runtime.getRootDirectory() || process.cwd();
-    const backup = args.backup && { ...args.backup, location: path.resolve(root, args.backup.location) };
+    this.table = wirePartitionedTable(name, this, main, args.table);
     for (const p of layout.partitions) {
-      const key = p.archive;
-      this.partitions[p.name] = new TieredPartition(
-        `${name}-${p.name}`,
-        {
-          connection: main,
-          name: p.name,
-          schema: spec.schema,
-          parent: this.table.name,
-          parentSchema: this.table.schema,
-          from: p.from,
-          to: p.to,
-          columns: spec.columns,
-          partitionKey: spec.partitionKey,
-          indexes: spec.indexes ?? [],
-          tier: p.tier,
-          archive: key ? { connection: args.archives[key].connection, server: this.servers[key].name } : undefined,
-          backup,
-          ...args.rotation,
-        },
-        // Every mapping, not only this partition's: an archived partition's
-        // delete (a decommission) must run before any server it used goes.
-        { parent: this, dependsOn: Object.values(mappings) },
-      );
+      // Every mapping, not only this partition's: an archived partition's
+      // delete (a decommission) must run before any server it used goes.
+      this.partitions[p.name] = this.partition(name, args, p, Object.values(access.mappings));
     }
     this.registerOutputs({ table: this.table.name, timeline: this.timeline });
   }
+
+  /** The TieredPartition of one planned period. */
+  private partition(name: string, args: TieredTableArgs, p: PlannedPartition, dependsOn: pulumi.Resource[]): TieredPartition {
+    const spec = args.table;
+    const key = p.archive;
+    return new TieredPartition(
+      `${name}-${p.name}`,
+      {
+        ...partitionArgs(args.main.connection, this.table, spec, p),
+        columns: spec.columns,
+        partitionKey: spec.partitionKey,
+        indexes: spec.indexes ?? [],
+        tier: p.tier,
+        archive: key ? { connection: args.archives[key].connection, server: this.servers[key].name } : undefined,
+        backup: resolveBackup(args.backup),
+        ...args.rotation,
+      },
+      { parent: this, dependsOn },
+    );
+  }
+}
+
+/** Backup settings with the location relative to the project (where Pulumi.yaml is), not to wherever the compiled program runs. */
+function resolveBackup(backup: BackupSettings | undefined): BackupSettings | undefined {
+  const root = pulumi.runtime.getRootDirectory() || process.cwd();
+  return backup && { ...backup, location: path.resolve(root, backup.location) };
 }

@@ -8,7 +8,7 @@ import { ColumnSpec, IndexSpec } from "./model/types";
 import { Extension, ForeignServer, UserMapping } from "./resources/fdw";
 import { ConnectionArgs } from "./resources/common";
 import { PostgresInstance } from "./resources/postgres-instance";
-import { PartitionedTable } from "./resources/tables";
+import { PartitionArgs, PartitionedTable } from "./resources/tables";
 
 /** The table every partition belongs to. */
 export interface TableSpec {
@@ -94,4 +94,14 @@ export function wirePartitionedTable(
     },
     { parent },
   );
+}
+
+/** The arguments every partition of `table` shares: where it is, its parent, and its bounds. */
+export function partitionArgs(
+  main: pulumi.Input<ConnectionArgs>,
+  table: PartitionedTable,
+  spec: TableSpec,
+  p: { readonly name: string; readonly from: string; readonly to: string },
+): PartitionArgs {
+  return { connection: main, name: p.name, schema: spec.schema, parent: table.name, parentSchema: table.schema, from: p.from, to: p.to };
 }

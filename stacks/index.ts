@@ -4,7 +4,8 @@
  * more archive instances on one Docker network, and `employees` laid out by
  * the tiering policy for the as-of date. The dev stack pins the date to
  * 2025-06-15, which gives the guide's layout (2024 archived, 2025 local);
- * `pulumi preview -c pgtier:asOf=2026-01-01` shows the next rotation.
+ * `PGTIER_AS_OF=2026-01-01 pulumi preview` shows the next rotation without
+ * saving anything (`-c pgtier:asOf=...` would save the date in the stack).
  *
  * Config (namespace pgtier):
  *   image            PostgreSQL image (default pgtier/postgres:15; postgres:16 works where a registry is reachable)

@@ -1,6 +1,7 @@
 /** Connections to PostgreSQL, with errors that say which resource, where, and what to do. */
 import { Client } from "pg";
 import { Connection } from "../model/types";
+import { postgresError, Session } from "./session";
 
 /** Where a connection points, for messages (never the password). */
 export function describeConnection(c: Connection): string {
@@ -9,7 +10,7 @@ export function describeConnection(c: Connection): string {
 
 /** Translates a connection failure into a message a user can act on. */
 export function explainConnectError(label: string, c: Connection, err: unknown): Error {
-  const e = err as { code?: string; message?: string };
+  const e = postgresError(err);
   const where = `${c.host}:${c.port}`;
   let hint: string;
   switch (e.code) {
@@ -38,16 +39,14 @@ export function explainConnectError(label: string, c: Connection, err: unknown):
   return new Error(`${label}: could not connect to ${where} (${hint})`);
 }
 
-/** Opens one connection, runs `fn`, and always closes it. */
-export async function withClient<T>(label: string, c: Connection, fn: (client: Client) => Promise<T>): Promise<T> {
+/** Opens one connection for `label`, runs `fn` on its session, and always closes it. */
+export async function withSession<T>(label: string, c: Connection, fn: (session: Session) => Promise<T>): Promise<T> {
   const client = new Client({
     host: c.host,
     port: c.port,
     user: c.user,
     password: c.password,
     database: c.database,
-    ssl:
-      c.sslmode && c.sslmode !== "disable" && c.sslmode !== "prefer" ? { rejectUnauthorized: c.sslmode.startsWith("verify") } : undefined,
     connectionTimeoutMillis: 15_000,
     application_name: "pgtier",
   });
@@ -58,87 +57,36 @@ export async function withClient<T>(label: string, c: Connection, fn: (client: C
     throw explainConnectError(label, c, err);
   }
   try {
-    return await fn(client);
+    return await fn(new Session(label, client));
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-/** Runs `fn` inside BEGIN ... COMMIT on `client`; any error rolls back and is rethrown. */
-export async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
-  try {
-    const result = await fn();
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
-}
-
-/** Runs statements in one transaction: all of them happen, or none. */
-export async function runInTransaction(label: string, client: Client, statements: readonly string[]): Promise<void> {
-  if (statements.length === 0) {
-    return;
-  }
-  await inTransaction(client, async () => {
-    for (const sql of statements) {
-      await runStatement(label, client, sql);
-    }
-  });
+/** One session per connection, all open while `fn` runs (e.g. a rotation's readers on both instances). */
+export function withSessions<T>(label: string, connections: readonly Connection[], fn: (sessions: Session[]) => Promise<T>): Promise<T> {
+  const open = (i: number, sessions: Session[]): Promise<T> =>
+    i === connections.length ? fn(sessions) : withSession(label, connections[i], (s) => open(i + 1, [...sessions, s]));
+  return open(0, []);
 }
 
 /**
- * Runs statements and then probe queries in one transaction. A failing
- * statement names itself; a failing probe is explained by `explain`; either
- * way everything rolls back, so nothing is left half-made.
+ * Waits until the server accepts a real login and query (a new container
+ * runs initdb first). On timeout the error carries `context()`, e.g. the
+ * container's last log lines.
  */
-export async function runThenProbe(
-  label: string,
-  client: Client,
-  statements: readonly string[],
-  probe: readonly string[],
-  explain: (err: { code?: string; message?: string; detail?: string }) => string,
-): Promise<void> {
-  await inTransaction(client, async () => {
-    for (const sql of statements) {
-      await runStatement(label, client, sql);
-    }
+export async function waitForLogin(label: string, c: Connection, timeoutMs: number, context: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
     try {
-      for (const sql of probe) {
-        await client.query(sql);
-      }
+      await withSession(label, c, (s) => s.run("SELECT 1"));
+      return;
     } catch (err) {
-      throw new Error(`${label}: ${explain(err as { code?: string; message?: string; detail?: string })}; nothing was changed`, {
-        cause: err,
-      });
+      last = err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
-  });
-}
-
-/** PostgreSQL's message plus its detail, when it gave one. */
-export function withDetail(e: { message?: string; detail?: string }): string {
-  return `${e.message}${e.detail ? ` (${e.detail.trim()})` : ""}`;
-}
-
-/** Runs one statement; a failure names the resource and the statement. */
-export async function runStatement(label: string, client: Client, sql: string): Promise<void> {
-  try {
-    await client.query(sql);
-  } catch (err) {
-    const e = err as { message?: string; hint?: string; detail?: string };
-    const extra = [e.detail, e.hint].filter(Boolean).join(" ");
-    throw new Error(`${label}: PostgreSQL refused ${firstLine(sql)}: ${e.message}${extra ? ` (${extra})` : ""}`, { cause: err });
   }
-}
-
-/** Hides password literals so a failing statement can be shown in an error or log. */
-export function redactSql(sql: string): string {
-  return sql.replace(/("password"|\bpassword)(\s+)'(?:[^']|'')*'/gi, "$1$2'[secret]'");
-}
-
-function firstLine(sql: string): string {
-  const line = redactSql(sql.split("\n")[0]);
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+  const reason = last instanceof Error ? last.message : String(last);
+  throw new Error(`${label}: PostgreSQL did not accept connections within ${timeoutMs / 1000}s (${reason}); ${await context()}`);
 }

@@ -1,12 +1,13 @@
-/** The one place that decides, per resource type, which changes update in place and which replace. */
-import { isUnknown } from "../validate/common";
+/** How a change of inputs is judged against a resource type's diff rules: in place, replace, or no change. Pure. */
+import { isUnknown } from "../model/engine-values";
+import { Bag, isBag } from "../model/reader";
 
-/** How a resource type reacts to a change of each of its inputs. */
-export interface DiffSpec {
+/** How a resource type reacts to a change of each of its inputs (`K`: their names). */
+export interface DiffSpec<K extends string = string> {
   /** Inputs PostgreSQL or Docker can change in place (an update). */
-  readonly update: readonly string[];
+  readonly update: readonly K[];
   /** Inputs that need the object dropped and created again (a replace). */
-  readonly replace: readonly string[];
+  readonly replace: readonly K[];
   /**
    * Whether the old object must go before the new one is created, because
    * both would claim the same name.
@@ -36,12 +37,12 @@ function normalize(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value.map(normalize);
   }
-  if (value && typeof value === "object") {
+  if (isBag(value)) {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined && (value as Record<string, unknown>)[k] !== null)
-        .map((k) => [k, normalize((value as Record<string, unknown>)[k])]),
+        .filter((k) => value[k] !== undefined && value[k] !== null)
+        .map((k) => [k, normalize(value[k])]),
     );
   }
   return value;
@@ -52,7 +53,7 @@ function normalize(value: unknown): unknown {
  * else in the old state (computed outputs) is ignored. Optional inputs
  * compare equal when absent on both sides.
  */
-export function diffInputs(spec: DiffSpec, olds: Record<string, unknown>, news: Record<string, unknown>): DiffDecision {
+export function diffInputs(spec: DiffSpec, olds: Bag, news: Bag): DiffDecision {
   const changed = [...spec.replace, ...spec.update].filter((key) => !sameValue(olds[key] ?? null, news[key] ?? null));
   const replaces = changed.filter((key) => spec.replace.includes(key));
   return {
@@ -73,21 +74,17 @@ export interface PropertyChange {
   readonly replace: boolean;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === "object" && !Array.isArray(value);
-}
-
 /**
  * The changed properties behind a decision, one level into maps (so a
  * changed server option shows as `options.fetch_size`, not the whole map).
  */
-export function describeChanges(spec: DiffSpec, olds: Record<string, unknown>, news: Record<string, unknown>): PropertyChange[] {
+export function describeChanges(spec: DiffSpec, olds: Bag, news: Bag): PropertyChange[] {
   const changes: PropertyChange[] = [];
   for (const key of diffInputs(spec, olds, news).changed) {
     const replace = spec.replace.includes(key);
     const before = olds[key] ?? null;
     const after = news[key] ?? null;
-    if (key !== "connection" && isPlainObject(before) && isPlainObject(after)) {
+    if (key !== "connection" && isBag(before) && isBag(after)) {
       for (const sub of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
         if (!sameValue(before[sub] ?? null, after[sub] ?? null)) {
           const kind = before[sub] === undefined ? "add" : after[sub] === undefined ? "delete" : "update";

@@ -21,3 +21,6 @@ export function explainDockerError(label: string, action: string, err: unknown):
   }
   return new Error(`${label}: Docker could not ${action}: ${e.json?.message ?? e.message ?? String(err)}`);
 }
+
+/** Label put on every Docker object pgtier creates. */
+export const MANAGED_LABEL = "dev.pgtier.managed";

@@ -1,6 +1,7 @@
-/** Value types shared by the SQL builders, validators, diffs and resources. */
+/** Value types shared by the SQL builders, validators, diffs and resources, and how each is read from a property bag. */
+import { Reader } from "./reader";
 
-/** How a resource reaches a PostgreSQL database. */
+/** How pgtier reaches a PostgreSQL database. */
 export interface Connection {
   /** Host name or address, as seen from where pgtier runs. */
   readonly host: string;
@@ -12,11 +13,12 @@ export interface Connection {
   readonly password: string;
   /** Database to connect to. */
   readonly database: string;
-  /**
-   * libpq sslmode for this connection.
-   * @default "prefer" semantics of node-postgres: no TLS unless given
-   */
-  readonly sslmode?: string;
+}
+
+/** A host and port. */
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** One column of a partitioned table. */
@@ -52,4 +54,40 @@ export interface Bounds {
   readonly from: string;
   /** Exclusive upper bound. */
   readonly to: string;
+}
+
+/** Where a table lives: schema (optional: the search path decides) and name. */
+export interface TableName {
+  readonly schema?: string;
+  readonly name: string;
+}
+
+/** One problem with one argument, as `check` reports it to `pulumi preview`. */
+export interface CheckFailure {
+  /** The argument's name, e.g. `columns[2].type`. */
+  readonly property: string;
+  /** What is wrong and how to fix it. */
+  readonly reason: string;
+}
+
+/** A connection, read from its bag. */
+export function readConnection(r: Reader): Connection {
+  return { host: r.text("host"), port: r.number("port"), user: r.text("user"), password: r.text("password"), database: r.text("database") };
+}
+
+/** An endpoint, read from its bag. */
+export function readEndpoint(r: Reader): Endpoint {
+  return { host: r.text("host"), port: r.number("port") };
+}
+
+/** A column, read from its bag. */
+export function readColumn(r: Reader): ColumnSpec {
+  const nullable = r.optionalFlag("nullable");
+  return { name: r.text("name"), type: r.text("type"), ...(nullable === undefined ? {} : { nullable }) };
+}
+
+/** An index, read from its bag. */
+export function readIndex(r: Reader): IndexSpec {
+  const unique = r.optionalFlag("unique");
+  return { name: r.text("name"), columns: r.textList("columns"), ...(unique === undefined ? {} : { unique }) };
 }

@@ -3,8 +3,18 @@
  * layout out. Pure: no database, Docker or Pulumi. Moving the as-of date moves
  * the layout; the resources turn the difference into a rotation.
  */
-import { CheckFailure } from "../validate/common";
+import { CheckFailure } from "../model/types";
 import { addPeriods, parseIsoDate, Period, PeriodIndex, periodLabel, periodOf, periodsBetween, periodStart } from "./periods";
+
+/** A policy the planner cannot lay out; `failures` names each problem and its fix. */
+export class PolicyError extends Error {
+  constructor(
+    message: string,
+    readonly failures: readonly CheckFailure[],
+  ) {
+    super(message);
+  }
+}
 
 /** Which archive instance holds which range of periods. */
 export interface ArchivePlacementRule {
@@ -177,16 +187,15 @@ export function planLayout(input: TierPolicy, asOf: string): Layout {
     });
   }
   if (failures.length > 0) {
-    throw new Error(`tiering policy is invalid:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`);
+    throw new PolicyError(`tiering policy is invalid:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`, failures);
   }
   const policy = withPolicyDefaults(input);
   const { period } = policy;
   const current = periodOf(period, asOf);
   const first = periodOf(period, policy.firstPeriod);
   if (first > current) {
-    throw new Error(
-      `tiering policy is invalid:\n  - firstPeriod ${policy.firstPeriod} is after asOf ${asOf}: the current period would have no partition; set firstPeriod on or before asOf`,
-    );
+    const reason = `firstPeriod ${policy.firstPeriod} is after asOf ${asOf}: the current period would have no partition; set firstPeriod on or before asOf`;
+    throw new PolicyError(`tiering policy is invalid:\n  - ${reason}`, [{ property: "firstPeriod", reason }]);
   }
   const last = addPeriods(period, current, policy.futurePeriods);
   const oldestHot = addPeriods(period, current, -(policy.hotPeriods - 1));
@@ -212,9 +221,8 @@ export function planLayout(input: TierPolicy, asOf: string): Layout {
     }
   }
   if (unplaced.length > 0) {
-    throw new Error(
-      `tiering policy places no archive instance for ${unplaced.join(", ")}; add an archives rule covering ${unplaced.length === 1 ? "it" : "them"} (a rule without from/to covers every period)`,
-    );
+    const reason = `tiering policy places no archive instance for ${unplaced.join(", ")}; add an archives rule covering ${unplaced.length === 1 ? "it" : "them"} (a rule without from/to covers every period)`;
+    throw new PolicyError(reason, [{ property: "archives", reason }]);
   }
   // Sanity: the layout spans whole periods without gaps.
   if (partitions.length > 0 && periodsBetween(period, periodOf(period, partitions[0].from), last) !== partitions.length - 1) {

@@ -1,28 +1,35 @@
 /**
- * What moving the as-of date means: the steps from one layout to the next.
- * Pure; the resources carry the steps out, and `pulumi preview` shows them.
+ * What moving the as-of date means for a whole table: the steps from one
+ * layout to the next. Pure. Each step is what the matching TieredPartition
+ * shows in `pulumi preview` (create, an update whose tier changes, delete);
+ * whether a partition's rows can move is decided by planTierChange, the same
+ * plan the resource follows.
  */
 import { Layout, PlannedPartition } from "./plan-layout";
+import { Placement, planTierChange } from "./plan-tier-change";
 
 /** One step of a rotation. */
 export type RotationStep =
   /** A partition the new layout adds (next period opened ahead). */
   | { readonly kind: "create"; readonly partition: PlannedPartition }
-  /** A local partition whose rows move to an archive instance. */
+  /** A local partition whose rows move to an archive instance (copy, verify, cut over). */
   | { readonly kind: "archive"; readonly partition: PlannedPartition }
-  /** An archived partition whose rows come back to the main instance (hotPeriods grew). */
-  | { readonly kind: "restore"; readonly partition: PlannedPartition; readonly fromArchive: string }
-  /** An archived partition moving between archive instances (its placement rule changed). */
-  | { readonly kind: "move"; readonly partition: PlannedPartition; readonly fromArchive: string }
+  /** A partition the new layout places where its rows cannot move (pgtier refuses it at preview). */
+  | { readonly kind: "refused"; readonly partition: PlannedPartition; readonly reason: string }
   /** A partition past retention: backed up, logged, then dropped. */
   | { readonly kind: "decommission"; readonly name: string; readonly archive?: string }
   /** A partition no longer in the window for another reason (firstPeriod moved later). */
   | { readonly kind: "remove"; readonly name: string };
 
+/** Where a planned partition's rows are. */
+export function plannedPlacement(p: PlannedPartition): Placement {
+  return p.tier === "archive" ? { tier: "archive", archive: p.archive ?? "" } : { tier: "local" };
+}
+
 /** The steps that turn `before` into `after`, oldest partitions first, creates last. */
 export function planRotation(before: Layout, after: Layout): RotationStep[] {
   const old = new Map(before.partitions.map((p) => [p.name, p]));
-  const now = new Map(after.partitions.map((p) => [p.name, p]));
+  const now = new Set(after.partitions.map((p) => p.name));
   const retired = new Set(after.decommissioned.map((p) => p.name));
   const steps: RotationStep[] = [];
   for (const p of before.partitions) {
@@ -32,15 +39,11 @@ export function planRotation(before: Layout, after: Layout): RotationStep[] {
   }
   for (const p of after.partitions) {
     const was = old.get(p.name);
-    if (!was) {
-      continue;
-    }
-    if (was.tier === "local" && p.tier === "archive") {
+    const change = was && planTierChange(p.name, plannedPlacement(was), plannedPlacement(p));
+    if (change?.kind === "archive") {
       steps.push({ kind: "archive", partition: p });
-    } else if (was.tier === "archive" && p.tier === "local") {
-      steps.push({ kind: "restore", partition: p, fromArchive: was.archive as string });
-    } else if (was.tier === "archive" && p.tier === "archive" && was.archive !== p.archive) {
-      steps.push({ kind: "move", partition: p, fromArchive: was.archive as string });
+    } else if (change?.kind === "refused") {
+      steps.push({ kind: "refused", partition: p, reason: change.reason });
     }
   }
   for (const p of after.partitions) {
@@ -59,10 +62,8 @@ export function formatRotation(steps: readonly RotationStep[]): string[] {
         return `create ${s.partition.name} [${s.partition.from}, ${s.partition.to}) ${s.partition.tier === "local" ? "local" : `on ${s.partition.archive}`}`;
       case "archive":
         return `archive ${s.partition.name} [${s.partition.from}, ${s.partition.to}) -> ${s.partition.archive}`;
-      case "restore":
-        return `restore ${s.partition.name} [${s.partition.from}, ${s.partition.to}) ${s.fromArchive} -> local`;
-      case "move":
-        return `move ${s.partition.name} [${s.partition.from}, ${s.partition.to}) ${s.fromArchive} -> ${s.partition.archive}`;
+      case "refused":
+        return `refused ${s.partition.name} [${s.partition.from}, ${s.partition.to}): ${s.reason}`;
       case "decommission":
         return `decommission ${s.name}${s.archive ? ` (on ${s.archive})` : ""}`;
       case "remove":

@@ -1,24 +1,31 @@
 /**
  * Detailed diffs for `pulumi preview --diff`.
  *
- * `@pulumi/pulumi/provider`'s server answers Diff with only "changed" and the
- * replace keys, so the CLI prints every input of an updated resource. pgtier
- * answers Diff itself with the changed property paths (`attached: false =>
- * true`, `options.fetch_size: "1" => "10000"`) by replacing that one method
- * on the service implementation the SDK registers.
+ * Why this exists: `@pulumi/pulumi/provider` 3.248.0 answers the engine's
+ * Diff call itself (provider/server.js) from a DiffResult that has only
+ * `changes`, `replaces`, `stables` and `deleteBeforeReplace`, and sends no
+ * detailed diff. The CLI then shows every input of an updated resource as
+ * changed, so a rotation would not read as `~ tier: "local" => "archive"`.
+ * pgtier answers Diff itself, with the changed property paths, by replacing
+ * that one method of the service implementation the SDK registers on its
+ * gRPC server.
+ *
+ * When it can go: once the SDK's DiffResult carries a detailed diff that its
+ * server forwards (look for `detailedDiff` in provider/provider.d.ts and
+ * `setDetaileddiffMap` in provider/server.js). Then PgtierProvider.diff
+ * returns the details, main.ts stops calling installDetailedDiff, and this
+ * file and its test are deleted.
  */
 import * as grpc from "@grpc/grpc-js";
-import { DiffDecision, PropertyChange } from "../diff/diff";
+import { Bag } from "../model/reader";
+import { DetailedDiff } from "./resource-type";
 
+// The SDK's generated protobuf modules ship without type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
-/** Computes a resource's diff from its URN and plain old/new properties. */
-export type DiffFunction = (
-  urn: string,
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-) => DiffDecision & { details: PropertyChange[] };
+/** Computes a resource's diff from its URN and old/new properties. */
+export type DiffFunction = (urn: string, olds: Bag, news: Bag) => DetailedDiff;
 
 const KIND = {
   add: [provproto.PropertyDiff.Kind.ADD, provproto.PropertyDiff.Kind.ADD_REPLACE],
@@ -26,17 +33,18 @@ const KIND = {
   update: [provproto.PropertyDiff.Kind.UPDATE, provproto.PropertyDiff.Kind.UPDATE_REPLACE],
 } as const;
 
-interface DiffCall {
-  request: {
+/** The part of a gRPC Diff call pgtier reads. */
+export interface DiffCall {
+  readonly request: {
     getUrn(): string;
-    getOlds(): { toJavaScript(): Record<string, unknown> };
-    getNews(): { toJavaScript(): Record<string, unknown> };
+    getOlds(): { toJavaScript(): Bag };
+    getNews(): { toJavaScript(): Bag };
   };
 }
 
 /** The gRPC Diff handler: a DiffResponse with changed keys and a detailed diff. */
 export function diffHandler(diff: DiffFunction) {
-  return (call: DiffCall, callback: (err: unknown, resp?: unknown) => void): void => {
+  return (call: DiffCall, callback: grpc.sendUnaryData<unknown>): void => {
     try {
       const req = call.request;
       const decision = diff(req.getUrn(), req.getOlds().toJavaScript(), req.getNews().toJavaScript());
@@ -54,9 +62,9 @@ export function diffHandler(diff: DiffFunction) {
         property.setInputdiff(false);
         details.set(change.path, property);
       }
-      callback(undefined, resp);
+      callback(null, resp);
     } catch (err) {
-      callback(err);
+      callback(err instanceof Error ? err : new Error(String(err)));
     }
   };
 }
@@ -69,9 +77,10 @@ export function installDetailedDiff(diff: DiffFunction): void {
   const original = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation) {
     if ("diff" in service) {
-      // grpc-js binds each method to the implementation; the SDK's methods live on its prototype.
-      const wrapped = Object.create(implementation) as grpc.UntypedServiceImplementation;
-      wrapped.diff = diffHandler(diff) as unknown as grpc.UntypedHandleCall;
+      // grpc-js binds each method to the implementation; the SDK's methods
+      // live on its prototype, so a child object overrides only diff.
+      const wrapped: grpc.UntypedServiceImplementation = Object.create(implementation);
+      wrapped.diff = diffHandler(diff);
       implementation = wrapped;
     }
     return original.call(this, service, implementation);

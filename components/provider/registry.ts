@@ -1,29 +1,44 @@
-/** Every resource type pgtier's provider serves, by type token. */
-import { ResourceHandler } from "./handler";
-import { archiveTable } from "./handlers/archive-table";
-import { database } from "./handlers/database";
-import { dockerNetwork, dockerVolume } from "./handlers/docker-objects";
-import { extension } from "./handlers/extension";
-import { foreignPartition } from "./handlers/foreign-partition";
-import { foreignServer } from "./handlers/foreign-server";
-import { localPartition } from "./handlers/local-partition";
-import { partitionedTable } from "./handlers/partitioned-table";
-import { postgresInstance } from "./handlers/postgres-instance";
-import { tieredPartition } from "./handlers/tiered-partition";
-import { userMapping } from "./handlers/user-mapping";
+/**
+ * Every resource type pgtier's provider serves. The dispatch table, the diff
+ * rules by type and the type tokens all derive from this one list of
+ * definitions.
+ */
+import { DiffSpec } from "../diff/diff";
+import { archiveTable } from "./definitions/archive-table";
+import { database } from "./definitions/database";
+import { dockerNetwork, dockerVolume } from "./definitions/docker-objects";
+import { extension } from "./definitions/extension";
+import { foreignPartition } from "./definitions/foreign-partition";
+import { foreignServer } from "./definitions/foreign-server";
+import { localPartition } from "./definitions/local-partition";
+import { partitionedTable } from "./definitions/partitioned-table";
+import { postgresInstance } from "./definitions/postgres-instance";
+import { tieredPartition } from "./definitions/tiered-partition";
+import { userMapping } from "./definitions/user-mapping";
+import { defineResource, ResourceType } from "./resource-type";
+import { typeToken } from "./token";
 
-/** Handlers by resource name (the last part of the type token). */
-export const handlers: Readonly<Record<string, ResourceHandler>> = {
-  DockerNetwork: dockerNetwork,
-  DockerVolume: dockerVolume,
-  PostgresInstance: postgresInstance,
-  Database: database,
-  Extension: extension,
-  ForeignServer: foreignServer,
-  UserMapping: userMapping,
-  PartitionedTable: partitionedTable,
-  LocalPartition: localPartition,
-  ArchiveTable: archiveTable,
-  ForeignPartition: foreignPartition,
-  TieredPartition: tieredPartition,
-};
+/** The resource types, in the order the guide introduces them. */
+export const resourceTypes: readonly ResourceType[] = [
+  defineResource(dockerNetwork),
+  defineResource(dockerVolume),
+  defineResource(postgresInstance),
+  defineResource(database),
+  defineResource(extension),
+  defineResource(foreignServer),
+  defineResource(userMapping),
+  defineResource(partitionedTable),
+  defineResource(localPartition),
+  defineResource(archiveTable),
+  defineResource(foreignPartition),
+  defineResource(tieredPartition),
+];
+
+/** Resource types by name (the last part of the type token). */
+export const resourceTypesByName: ReadonlyMap<string, ResourceType> = new Map(resourceTypes.map((t) => [t.name, t]));
+
+/** Diff rules by resource name: which inputs update in place, which replace. */
+export const diffRules: Readonly<Record<string, DiffSpec>> = Object.fromEntries(resourceTypes.map((t) => [t.name, t.diffRules]));
+
+/** Every type token the provider serves, e.g. `pgtier:index:ForeignServer`. */
+export const typeTokens: readonly string[] = resourceTypes.map((t) => typeToken(t.name));

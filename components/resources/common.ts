@@ -1,26 +1,13 @@
 /** Types and helpers shared by pgtier's resource classes. */
 import * as pulumi from "@pulumi/pulumi";
+import { Connection } from "../model/types";
 import { typeToken } from "../provider/token";
 
-/** How a resource reaches a database; usually `instance.connection`. */
-export interface ConnectionArgs {
-  /** Host as seen from where `pulumi` runs. */
-  readonly host: pulumi.Input<string>;
-  /** TCP port. */
-  readonly port: pulumi.Input<number>;
-  /** Role to connect as. */
-  readonly user: pulumi.Input<string>;
-  /** That role's password; keep it a Pulumi secret. */
-  readonly password: pulumi.Input<string>;
-  /** Database to connect to. */
-  readonly database: pulumi.Input<string>;
-}
+/** `T` with every field open to a value another resource supplies; each keeps its doc comment. */
+export type InputsOf<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
-/** A host and port. */
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
+/** How a resource reaches a database, usually `instance.connection`; the fields are {@link Connection}'s. */
+export type ConnectionArgs = InputsOf<Connection>;
 
 /**
  * Registers a pgtier custom resource: `args` are its inputs, `outputs` the

@@ -1,6 +1,7 @@
 /** PostgresInstance: a PostgreSQL server, run as a container or given by address. */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, Endpoint, pgtierType, registerArgs } from "./common";
+import { Endpoint } from "../model/types";
+import { ConnectionArgs, pgtierType, registerArgs } from "./common";
 
 /** Arguments of {@link PostgresInstance}: give `image` (a container) or `host` (an existing server). */
 export interface PostgresInstanceArgs {

@@ -1,7 +1,9 @@
 /**
- * Catalog queries used by the resources' read (refresh) and existence checks.
- * All values are `$n` parameters; none is built into the text.
+ * Catalog queries used by the resources' read (refresh) and existence
+ * checks, and the pure readers of what they return. All values are `$n`
+ * parameters; none is built into the text.
  */
+import { Bounds, ColumnSpec, TableName } from "../model/types";
 
 /** A relation's kind and, when it is a partition, its parent and bound expression. */
 export const relationInfoSql = `
@@ -97,4 +99,55 @@ export function parseRangeBound(expr: string | null | undefined): { from: string
   }
   const unquote = (v: string) => (/^'.*'$/.test(v) ? v.slice(1, -1).replace(/''/g, "'") : v);
   return { from: unquote(match[1]), to: unquote(match[2]) };
+}
+
+/**
+ * Bounds back from the CHECK constraint as pg_get_constraintdef prints it:
+ * `CHECK (((k >= '2024-01-01'::date) AND (k < '2025-01-01'::date)))`, or for
+ * integer keys `CHECK (((k >= 1) AND (k < 100)))` (numbers unquoted).
+ */
+export function parseBoundsCheck(def: string | undefined): { from: string; to: string } | undefined {
+  const value = String.raw`('(?:[^']|'')*'|-?\d+(?:\.\d+)?)`;
+  const from = new RegExp(String.raw`>=\s*` + value).exec(def ?? "");
+  const to = new RegExp(String.raw`[^<]<\s*` + value).exec(def ?? "");
+  const unquote = (v: string) => (v.startsWith("'") ? v.slice(1, -1).replace(/''/g, "'") : v);
+  return from && to ? { from: unquote(from[1]), to: unquote(to[1]) } : undefined;
+}
+
+/** What the catalog says about one relation ({@link relationInfoSql}). */
+export interface RelationInfo {
+  readonly oid: number;
+  /** pg_class.relkind: r table, p partitioned table, f foreign table. */
+  readonly kind: string;
+  readonly parent: string | null;
+  readonly parent_schema: string | null;
+  readonly bound: string | null;
+}
+
+/**
+ * A partition's attachment and bounds as the resources store them: attached
+ * when its parent is the given one, and then the bounds in force; otherwise
+ * the stored bounds (`fallback`), which the next update re-attaches with.
+ */
+export function partitionState(info: RelationInfo, parent: Required<TableName>, fallback: Bounds): { attached: boolean } & Bounds {
+  const attached = info.parent === parent.name && info.parent_schema === parent.schema;
+  const bounds = attached ? parseRangeBound(info.bound) : undefined;
+  return { attached, from: bounds?.from ?? fallback.from, to: bounds?.to ?? fallback.to };
+}
+
+/** A column as {@link columnsSql} returns it. */
+export interface CatalogColumn {
+  readonly name: string;
+  /** format_type() of the column: valid SQL, already quoted where needed. */
+  readonly type: string;
+  readonly not_null: boolean;
+}
+
+/**
+ * Columns as stored, reconciled with the declared ones: declared columns that
+ * still exist keep their declared type text (the catalog spells `serial` as
+ * `integer`, which is not drift); columns added or dropped by hand show up.
+ */
+export function reconcileColumns(found: readonly CatalogColumn[], declared: readonly ColumnSpec[]): ColumnSpec[] {
+  return found.map((row) => declared.find((c) => c.name === row.name) ?? { name: row.name, type: row.type, nullable: !row.not_null });
 }

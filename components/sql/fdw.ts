@@ -1,6 +1,6 @@
 /** Pure builders for postgres_fdw objects: extension, server, user mapping, foreign partition. */
-import { Bounds } from "../model/types";
-import { buildBoundsClause, TableName } from "./tables";
+import { Bounds, TableName } from "../model/types";
+import { buildBoundsClause } from "./tables";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./quote";
 
 /** `OPTIONS (k 'v', ...)`, keys sorted so the text is stable; empty when there are none. */
@@ -49,6 +49,19 @@ export function buildUpdateExtensionSql(name: string, version: string): string {
 /** `DROP EXTENSION name`. */
 export function buildDropExtensionSql(name: string): string {
   return `DROP EXTENSION IF EXISTS ${quoteIdent(name)}`;
+}
+
+/** Where a foreign server points, and its other options. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly dbname: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/** All server options as PostgreSQL stores them: host, port, dbname and the rest. */
+export function serverOptions(s: ServerAddress): Record<string, string> {
+  return { ...s.options, host: s.host, port: String(s.port), dbname: s.dbname };
 }
 
 /** `CREATE SERVER name FOREIGN DATA WRAPPER postgres_fdw OPTIONS (...)`. */

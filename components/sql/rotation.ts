@@ -3,16 +3,11 @@
  * locks, checksums, COPY statements, the cutover and the decommission audit
  * trail. The I/O that runs them lives in provider/rotation.
  */
-import { Bounds, IndexSpec } from "../model/types";
+import { Bounds, IndexSpec, TableName } from "../model/types";
+import { CatalogColumn } from "./catalog";
 import { buildCreateForeignPartitionSql, buildOptionsClause } from "./fdw";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./quote";
-import { buildDetachPartitionSql, buildDropTableSql, TableName } from "./tables";
-
-/** A column as the catalog spells its type (serial reads as integer). */
-export interface CatalogColumn {
-  readonly name: string;
-  readonly type: string;
-}
+import { buildDetachPartitionSql, buildDropTableSql } from "./tables";
 
 function qualified(table: TableName): string {
   return quoteQualified(table.schema, table.name);
@@ -150,7 +145,7 @@ export function keptLocalName(partitionName: string): string {
  */
 export function buildCopyForeignTableSql(
   name: TableName,
-  columns: readonly CatalogColumn[],
+  columns: readonly Pick<CatalogColumn, "name" | "type">[],
   server: string,
   remote: TableName,
   batchSize: number,

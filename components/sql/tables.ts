@@ -1,12 +1,7 @@
 /** Pure builders for tables, partitions and their indexes. Each returns the statements to run, in order. */
-import { Bounds, ColumnSpec, IndexSpec } from "../model/types";
+import { addedColumns, indexChanges, TableShape } from "../model/table-shape";
+import { Bounds, ColumnSpec, IndexSpec, TableName } from "../model/types";
 import { quoteIdent, quoteLiteral, quoteQualified, renderType } from "./quote";
-
-/** Where a table lives: schema (optional) and name. */
-export interface TableName {
-  readonly schema?: string;
-  readonly name: string;
-}
 
 function columnList(columns: readonly ColumnSpec[]): string[] {
   return columns.map((c) => {
@@ -65,6 +60,29 @@ export function buildAttachPartitionSql(parent: TableName, partition: TableName,
   return `ALTER TABLE ${quoteQualified(parent.schema, parent.name)} ATTACH PARTITION ${quoteQualified(partition.schema, partition.name)} ${buildBoundsClause(bounds)}`;
 }
 
+/** Whether a partition is attached, and its bounds. */
+export interface Attachment extends Bounds {
+  readonly attached: boolean;
+}
+
+/**
+ * Statements that bring a partition's attachment and bounds from `before`
+ * to `after`: detach when attached and the bounds change (PostgreSQL cannot
+ * alter bounds in place), attach with the new bounds. Run in one
+ * transaction, so the partition is never left detached.
+ */
+export function buildReattachSql(parent: TableName, partition: TableName, before: Attachment, after: Attachment): string[] {
+  const boundsChanged = before.from !== after.from || before.to !== after.to;
+  const statements: string[] = [];
+  if (before.attached && (boundsChanged || !after.attached)) {
+    statements.push(buildDetachPartitionSql(parent, partition));
+  }
+  if (after.attached && (!before.attached || boundsChanged)) {
+    statements.push(buildAttachPartitionSql(parent, partition, after));
+  }
+  return statements;
+}
+
 /** Detaches a partition from its parent; the table itself stays. */
 export function buildDetachPartitionSql(parent: TableName, partition: TableName): string {
   return `ALTER TABLE ${quoteQualified(parent.schema, parent.name)} DETACH PARTITION ${quoteQualified(partition.schema, partition.name)}`;
@@ -112,6 +130,26 @@ export function buildCreateArchiveTableSql(
 /** The archive copy of a parent index: same columns, named `<table>_<index>`. */
 export function archiveIndex(tableName: string, index: IndexSpec): IndexSpec {
   return { ...index, name: `${tableName}_${index.name}`.slice(0, 63) };
+}
+
+/**
+ * What changes a table in place from one shape to another: columns added,
+ * indexes dropped and created (a changed index is both). `indexOn` names an
+ * index as it is on this table (archive tables prefix the table's name).
+ * Dropped or retyped columns never get here: check refuses them.
+ */
+export function buildTableEvolutionSql(
+  table: TableName,
+  before: TableShape,
+  after: TableShape,
+  indexOn: (index: IndexSpec) => IndexSpec = (ix) => ix,
+): string[] {
+  const { drop, create } = indexChanges(before.indexes, after.indexes);
+  return [
+    ...addedColumns(before.columns, after.columns).map((c) => buildAddColumnSql(table, c)),
+    ...drop.map((ix) => buildDropIndexSql(table, indexOn(ix).name)),
+    ...create.map((ix) => buildCreateIndexSql(table, indexOn(ix))),
+  ];
 }
 
 /** Replaces an archive table's bounds constraint (new bounds are validated against its rows). */

@@ -1,34 +1,11 @@
 /** Building blocks for the pure validators: failures, unknowns and the common checks. */
+import { isUnknown } from "../model/engine-values";
+import { isBag } from "../model/reader";
+import { CheckFailure } from "../model/types";
 import { renderType } from "../sql/quote";
 
-/** One problem with one argument, as `check` reports it to `pulumi preview`. */
-export interface CheckFailure {
-  /** The argument's name, e.g. `columns[2].type`. */
-  readonly property: string;
-  /** What is wrong and how to fix it. */
-  readonly reason: string;
-}
-
-/**
- * The value the Pulumi engine sends for a property that is not known yet
- * (during `pulumi preview`, e.g. a port of a container not yet created).
- * Validators skip such values; they are checked again once known.
- */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** True when `value` is, or contains, a value not known yet. */
-export function isUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) {
-    return true;
-  }
-  if (Array.isArray(value)) {
-    return value.some(isUnknown);
-  }
-  if (value && typeof value === "object") {
-    return Object.values(value).some(isUnknown);
-  }
-  return false;
-}
+export { CheckFailure } from "../model/types";
+export { isUnknown, UNKNOWN } from "../model/engine-values";
 
 /** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */
 export const MAX_IDENTIFIER_BYTES = 63;
@@ -250,18 +227,15 @@ export function checkConnection(value: unknown, failures: CheckFailure[]): void 
   if (isUnknown(value) && typeof value !== "object") {
     return;
   }
-  if (!value || typeof value !== "object") {
+  if (!isBag(value)) {
     failures.push({ property: "connection", reason: "connection is required: pass the instance's connection (instance.connection)" });
     return;
   }
-  const c = value as Record<string, unknown>;
+  const c = value;
   checkString("connection.host", c.host, failures);
   checkPort("connection.port", c.port, failures);
   checkString("connection.user", c.user, failures);
   checkString("connection.database", c.database, failures);
 }
 
-/** Formats failures as one error message naming the resource: what, where, and how to fix. */
-export function formatFailures(label: string, failures: readonly CheckFailure[]): string {
-  return `${label} has invalid arguments:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`;
-}
+export { formatFailures } from "../errors";

@@ -1,4 +1,4 @@
-/** Validators for TieredPartition: the partition's shape, its tier, and which tier changes pgtier can carry out. */
+/** Validators for TieredPartition: the partition's shape, its tier, and (through the tier-change plan) which tier changes pgtier can carry out. */
 import {
   CheckFailure,
   checkColumns,
@@ -9,14 +9,11 @@ import {
   columnNames,
   isUnknown,
 } from "./common";
+import { Bag, isBag } from "../model/reader";
+import { COPY_METHODS, TIERS } from "../model/rotation";
+import { Placement, planTierChange } from "../planner/plan-tier-change";
 import { checkForeignTableOptions } from "./fdw";
 import { checkPartitionKey, checkPartitionOf } from "./tables";
-
-/** Tiers a partition can be in. */
-export const TIERS = ["local", "archive"] as const;
-
-/** Copy methods of a rotation. */
-export const COPY_METHODS = ["pipe", "fdw"] as const;
 
 function checkInteger(property: string, value: unknown, min: number, max: number, failures: CheckFailure[]): void {
   if (value === undefined || isUnknown(value)) {
@@ -39,12 +36,12 @@ function checkOneOf(property: string, value: unknown, allowed: readonly string[]
   }
 }
 
-function checkArchiveTarget(news: Record<string, unknown>, failures: CheckFailure[]): void {
-  const archive = news.archive as Record<string, unknown> | undefined;
-  if (news.tier !== "archive" || isUnknown(news.archive)) {
+function checkArchiveTarget(news: Bag, failures: CheckFailure[]): void {
+  const archive = news.archive;
+  if (news.tier !== "archive" || isUnknown(archive)) {
     return;
   }
-  if (!archive || typeof archive !== "object") {
+  if (!isBag(archive)) {
     failures.push({
       property: "archive",
       reason: `tier is "archive" but archive is not set: pass the archive instance's connection and the foreign server that reaches it`,
@@ -62,55 +59,48 @@ function checkBackup(value: unknown, failures: CheckFailure[]): void {
   if (value === undefined || value === null || isUnknown(value)) {
     return;
   }
-  const backup = value as Record<string, unknown>;
-  if (typeof backup.location !== "string" || !backup.location.startsWith("/")) {
+  const location = isBag(value) ? value.location : undefined;
+  if (typeof location !== "string" || !location.startsWith("/")) {
     failures.push({
       property: "backup.location",
-      reason: `backup.location must be an absolute directory path, got ${JSON.stringify(backup.location)}`,
+      reason: `backup.location must be an absolute directory path, got ${JSON.stringify(location)}`,
     });
   }
 }
 
 /**
- * Tier changes pgtier carries out in place: local to archive. The reverse,
- * a move between archive instances, and new bounds are refused before
- * anything changes.
+ * Where a TieredPartition's rows are, as far as known: undefined while the
+ * tier or the archive's server is not known yet (checked again once known).
  */
-function checkEvolution(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, failures: CheckFailure[]): void {
-  if (!olds || isUnknown(news.tier)) {
-    return;
+export function knownPlacement(props: Bag): Placement | undefined {
+  if (props.tier === "local") {
+    return { tier: "local" };
   }
-  if (olds.tier === "archive" && news.tier === "local") {
+  const server = isBag(props.archive) ? props.archive.server : undefined;
+  return props.tier === "archive" && typeof server === "string" && !isUnknown(server) ? { tier: "archive", archive: server } : undefined;
+}
+
+/** The tier change from `olds` to `news` refused by the plan, as a failure; none when it is allowed or not known yet. */
+export function checkTierChange(olds: Bag, news: Bag): CheckFailure[] {
+  const from = knownPlacement(olds);
+  const to = knownPlacement(news);
+  const change = from && to && planTierChange(String(news.name), from, to);
+  return change?.kind === "refused" ? [{ property: change.property, reason: change.reason }] : [];
+}
+
+/** Bounds are fixed by the period: a new range is refused before anything changes. */
+function checkBoundsUnchanged(olds: Bag, news: Bag, failures: CheckFailure[]): void {
+  const moved = (olds.from !== undefined && olds.from !== news.from) || (olds.to !== undefined && olds.to !== news.to);
+  if (moved && !isUnknown(news.from) && !isUnknown(news.to)) {
     failures.push({
-      property: "tier",
-      reason:
-        `${String(news.name)} is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); ` +
-        `moving rows back is not supported yet — keep asOf and hotPeriods as they were`,
+      property: "from",
+      reason: `${String(news.name)} covers [${String(olds.from)}, ${String(olds.to)}); a tiered partition's bounds are fixed by its period and cannot become [${String(news.from)}, ${String(news.to)})`,
     });
-  }
-  const oldServer = (olds.archive as Record<string, unknown> | undefined)?.server;
-  // An archive not known yet (one Output during preview) is checked again once known.
-  const newServer = isUnknown(news.archive)
-    ? olds.archive && (olds.archive as Record<string, unknown>).server
-    : (news.archive as Record<string, unknown> | undefined)?.server;
-  if (olds.tier === "archive" && news.tier === "archive" && oldServer !== newServer && !isUnknown(newServer)) {
-    failures.push({
-      property: "archive.server",
-      reason: `${String(news.name)} is archived through server ${JSON.stringify(oldServer)}; moving it to ${JSON.stringify(newServer)} is not supported yet — keep its archive placement rule`,
-    });
-  }
-  if ((olds.from !== undefined && olds.from !== news.from) || (olds.to !== undefined && olds.to !== news.to)) {
-    if (!isUnknown(news.from) && !isUnknown(news.to)) {
-      failures.push({
-        property: "from",
-        reason: `${String(news.name)} covers [${String(olds.from)}, ${String(olds.to)}); a tiered partition's bounds are fixed by its period and cannot become [${String(news.from)}, ${String(news.to)})`,
-      });
-    }
   }
 }
 
 /** Validates `TieredPartition` inputs, given the previous inputs when it exists. */
-export function validateTieredPartitionArgs(news: Record<string, unknown>, olds?: Record<string, unknown>): CheckFailure[] {
+export function validateTieredPartitionArgs(news: Bag, olds?: Bag): CheckFailure[] {
   const failures: CheckFailure[] = [];
   checkPartitionOf(news, failures);
   checkColumns(news.columns, failures);
@@ -130,6 +120,9 @@ export function validateTieredPartitionArgs(news: Record<string, unknown>, olds?
     failures.push({ property: "keepLocal", reason: `keepLocal must be true or false, got ${JSON.stringify(news.keepLocal)}` });
   }
   checkBackup(news.backup, failures);
-  checkEvolution(olds, news, failures);
+  if (olds) {
+    failures.push(...checkTierChange(olds, news));
+    checkBoundsUnchanged(olds, news, failures);
+  }
   return failures;
 }

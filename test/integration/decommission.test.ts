@@ -91,7 +91,7 @@ describe("TieredPartition decommission (integration)", () => {
   }
 
   it("backs up (dump and CSV.gz), writes the audit row, then drops the foreign partition and the archive table", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const backup = { location: backups, csv: true, reason: "7-year retention period expired" };
     const { id, outs, before } = await archivedYear(partition, 3_000, { backup });
     assert.equal(before.rows, 3_000);
@@ -146,7 +146,7 @@ describe("TieredPartition decommission (integration)", () => {
   });
 
   it("refuses to drop archived rows without a backup location, and changes nothing", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const { id, outs, before } = await archivedYear(partition, 1_500);
 
     // WHEN
@@ -165,7 +165,7 @@ describe("TieredPartition decommission (integration)", () => {
   });
 
   it("drops an empty archived partition without a backup, and logs it", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const { id, outs } = await archivedYear(partition, 0);
 
     // WHEN
@@ -188,7 +188,7 @@ describe("TieredPartition decommission (integration)", () => {
       const years = [2019, 2020, 2021];
       const created = await Promise.all(
         years.map(async (year) => {
-          const partition = new TieredPartitionUnderTest(provider, `emp-${year}`);
+          const partition = new TieredPartitionUnderTest(`emp-${year}`);
           const { id, outs } = await partition.create(yearInputs(pair, year, "archive"));
           return { partition, id, outs };
         }),
@@ -208,7 +208,7 @@ describe("TieredPartition decommission (integration)", () => {
   });
 
   it("a rerun after the archive table's drop failed converges: no second backup or audit row", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const { id, outs } = await archivedYear(partition, 1_000, { backup: { location: backups } });
     // Something on the archive depends on the table, so the last step fails.
     await query(archive, "CREATE VIEW pgtier_blocker AS SELECT count(*) FROM emp_2022");
@@ -247,7 +247,7 @@ describe("TieredPartition decommission (integration)", () => {
   });
 
   it("a local partition with rows is backed up the same way before it is dropped", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const { id, outs } = await partition.create(yearInputs(pair, 2022, "local", { backup: { location: backups } }));
     await loadEmployees(main, 2022, 2_000);
     const before = await rowsAndChecksum(main, "emp_2022");
@@ -269,7 +269,7 @@ describe("TieredPartition decommission (integration)", () => {
   });
 
   it("refuses to drop a local partition's rows without a backup location; drops an empty one", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const { id, outs } = await partition.create(yearInputs(pair, 2022, "local"));
     await loadEmployees(main, 2022, 10);
 
@@ -293,7 +293,7 @@ describe("TieredPartition decommission (integration)", () => {
   });
 
   it("an archive table already dropped by hand: delete drops the foreign partition", async () => {
-    const partition = new TieredPartitionUnderTest(provider, "emp-2022");
+    const partition = new TieredPartitionUnderTest("emp-2022");
     const { id, outs } = await archivedYear(partition, 100, { backup: { location: backups } });
     await query(archive, "DROP TABLE emp_2022");
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MANAGED_LABEL } from "../../components/provider/handlers/docker-objects";
+import { MANAGED_LABEL } from "../../components/docker/client";
 import { PgtierProvider } from "../../components/provider/provider";
 import { docker, inspectVolume, removeLeftovers, TEST_PREFIX } from "../support/docker-objects";
 import { rejectionOf, ResourceUnderTest, uniqueSuffix } from "../support/provider";

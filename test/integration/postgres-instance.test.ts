@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer, Server } from "node:net";
 import type { StartedTestContainer } from "testcontainers";
-import { MANAGED_LABEL } from "../../components/provider/handlers/docker-objects";
+import { MANAGED_LABEL } from "../../components/docker/client";
 import { PgtierProvider } from "../../components/provider/provider";
 import { POSTGRES_IMAGE } from "../support/env";
 import {

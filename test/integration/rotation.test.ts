@@ -98,7 +98,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
   describe("a rerun after a crash converges", () => {
     for (const method of ["pipe", "fdw"] as const) {
       it(`archive table holding a partial, duplicated copy: the rerun (${method}) empties it and copies again, no duplicates`, async () => {
-        const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+        const partition = new TieredPartitionUnderTest("emp-2024");
         const { id, outs, before } = await localYear(partition, 20_000);
         await archiveTable();
         await copyByHand("id % 3 = 0");
@@ -121,7 +121,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
     }
 
     it("archive table already holding exactly the rows: the rerun does not copy again and cuts over", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 20_000);
       await archiveTable();
       await copyByHand("true");
@@ -147,7 +147,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
     });
 
     it("cutover already committed: the same update again succeeds without copying, data intact", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 20_000);
       const news = yearInputs(pair, 2024, "archive");
       await partition.update(id, outs, news);
@@ -170,7 +170,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
 
   describe("verification", () => {
     it("rows that differ on the archive after the copy: the rotation stops with both checksums, the local partition untouched", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 1_000);
       await archiveTable();
       // A trigger on the archive that changes what it is given, as a misconfigured archive could.
@@ -209,7 +209,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
     this.timeout(60_000);
 
     it("rows written to the period while it rotates are all there afterwards, exactly once", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 200_000);
       const writer = await connect(main);
       const written: { name: string; ms: number; at: number }[] = [];
@@ -272,7 +272,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
     });
 
     it("an open transaction writing to the period: the rotation gives up with nothing changed, and a rerun after it ends succeeds", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 5_000);
       const blocker = await connect(main);
       try {
@@ -316,9 +316,9 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
     });
 
     it("an open transaction writing to another period: the copy is kept, and the rerun cuts over without copying again", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 5_000);
-      await new TieredPartitionUnderTest(provider, "emp-2025").create(yearInputs(pair, 2025, "local"));
+      await new TieredPartitionUnderTest("emp-2025").create(yearInputs(pair, 2025, "local"));
       const blocker = await connect(main);
       const news = yearInputs(pair, 2024, "archive", { lockTimeoutMs: 100, attempts: 2 });
       try {
@@ -357,7 +357,7 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
       const years = [2023, 2024];
       const local = await Promise.all(
         years.map(async (year) => {
-          const partition = new TieredPartitionUnderTest(provider, `emp-${year}`);
+          const partition = new TieredPartitionUnderTest(`emp-${year}`);
           const { id, outs } = await partition.create(yearInputs(pair, year, "local"));
           await loadEmployees(main, year, 20_000);
           return { partition, id, outs, year, before: await rowsAndChecksum(main, `emp_${year}`) };

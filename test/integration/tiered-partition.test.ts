@@ -61,7 +61,7 @@ describe("TieredPartition (integration)", () => {
 
   describe("create and read", () => {
     it("creates tier local as a plain table attached to employees that takes the period's rows", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2025");
+      const partition = new TieredPartitionUnderTest("emp-2025");
 
       // WHEN
       const { id } = await partition.create(yearInputs(pair, 2025, "local"));
@@ -78,7 +78,7 @@ describe("TieredPartition (integration)", () => {
     });
 
     it("creates tier archive: the archive table with its bounds CHECK and indexes, and the foreign partition attached", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
 
       // WHEN
       const { id } = await partition.create(yearInputs(pair, 2024, "archive"));
@@ -101,8 +101,8 @@ describe("TieredPartition (integration)", () => {
     });
 
     it("read reports each tier, a manual detach as attached: false, and a dropped partition as gone", async () => {
-      const local = new TieredPartitionUnderTest(provider, "emp-2025");
-      const archived = new TieredPartitionUnderTest(provider, "emp-2024");
+      const local = new TieredPartitionUnderTest("emp-2025");
+      const archived = new TieredPartitionUnderTest("emp-2024");
       const l = await local.create(yearInputs(pair, 2025, "local"));
       const a = await archived.create(yearInputs(pair, 2024, "archive", { options: { fetch_size: "5000" } }));
       const main = connectionOf(pair.main);
@@ -139,7 +139,7 @@ describe("TieredPartition (integration)", () => {
     });
 
     it("refuses invalid inputs with every problem in one error, before creating anything", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2023");
+      const partition = new TieredPartitionUnderTest("emp-2023");
       const news = yearInputs(pair, 2023, "archive", {
         to: "2023-01-01",
         archive: undefined,
@@ -178,7 +178,7 @@ describe("TieredPartition (integration)", () => {
 
     for (const method of ["pipe", "fdw"] as const) {
       it(`moves 50,000 rows with copyMethod ${method}: foreign partition on the same bounds, same rows and checksum, analyzed`, async () => {
-        const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+        const partition = new TieredPartitionUnderTest("emp-2024");
         const { id, outs, before } = await localYear(partition, 50_000);
         assert.equal(before.rows, 50_000);
 
@@ -227,7 +227,7 @@ describe("TieredPartition (integration)", () => {
     }
 
     it("keepLocal: true leaves the local table, detached, as emp_2024_local with its rows", async () => {
-      const partition = new TieredPartitionUnderTest(provider, "emp-2024");
+      const partition = new TieredPartitionUnderTest("emp-2024");
       const { id, outs, before } = await localYear(partition, 5_000);
 
       // WHEN

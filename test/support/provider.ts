@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { PgtierProvider, unwrapSecrets } from "../../components/provider/provider";
+import { secretOf } from "../../components/model/engine-values";
+import { PgtierProvider } from "../../components/provider/provider";
+import { unwrapSecrets } from "../../components/provider/secrets";
 import { urn } from "./postgres";
 
 /** Property bag as the engine sends it. */
@@ -17,7 +19,7 @@ export function uniqueSuffix(): string {
 
 /** Wraps a value the way the engine sends a Pulumi secret. */
 export function secret<T>(value: T): Props {
-  return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+  return secretOf(value);
 }
 
 /**

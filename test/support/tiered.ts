@@ -5,12 +5,11 @@
  * drive the handler with a progress sink the test can read.
  */
 import { Connection } from "../../components/model/types";
-import { labelFromUrn, Props } from "../../components/provider/handler";
-import { tieredPartition } from "../../components/provider/handlers/tiered-partition";
 import { PgtierProvider } from "../../components/provider/provider";
+import { labelFromUrn } from "../../components/provider/urn";
 import { employeeColumns, employeeIndexes } from "./fixtures";
 import { connectionOf, execAll, PostgresPair, query, startPair } from "./postgres";
-import { ResourceUnderTest, secret } from "./provider";
+import { Props, ResourceUnderTest, secret } from "./provider";
 
 /** The foreign server every test partition is archived through. */
 export const ARCHIVE_SERVER = "archive_server";
@@ -164,9 +163,8 @@ export function archiveTarget(pair: PostgresPair): Props {
 
 /**
  * A TieredPartition driven as the engine would (check with defaults, then
- * create, update or delete), with every progress line the handler reports
- * kept in {@link progress}. The provider itself sends progress to the engine,
- * which is not there in a test, so update and delete call the handler.
+ * create, update or delete through the provider), with every progress line
+ * the provider reports on it kept in {@link progress}.
  */
 export class TieredPartitionUnderTest {
   readonly resource: ResourceUnderTest;
@@ -175,7 +173,9 @@ export class TieredPartitionUnderTest {
   /** Progress lines of the last update or delete. */
   progress: string[] = [];
 
-  constructor(provider: PgtierProvider, name: string) {
+  constructor(name: string) {
+    // A provider that reports this resource's progress here instead of to an engine.
+    const provider = new PgtierProvider({ progress: () => (line) => this.progress.push(line) });
     this.resource = new ResourceUnderTest(provider, "TieredPartition", name);
     this.label = labelFromUrn(this.resource.urn);
   }
@@ -185,17 +185,16 @@ export class TieredPartitionUnderTest {
     return this.resource.create(news);
   }
 
-  /** check (with the olds) and the handler's update; returns the new outputs. */
+  /** check (with the olds) and update; returns the new outputs. */
   async update(id: string, olds: Props, news: Props): Promise<Props> {
-    const inputs = await this.resource.check(news, olds);
     this.progress = [];
-    return tieredPartition.update(this.label, id, olds, inputs, { progress: (line) => this.progress.push(line) });
+    return this.resource.update(id, olds, news);
   }
 
-  /** The handler's delete (a decommission when the partition is archived). */
+  /** delete (a decommission). */
   async delete(id: string, props: Props): Promise<void> {
     this.progress = [];
-    await tieredPartition.delete(this.label, id, props, { progress: (line) => this.progress.push(line) });
+    await this.resource.delete(id, props);
   }
 
   /** read (refresh) through the provider. */

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { parseBoundsCheck } from "../../components/provider/handlers/archive-table";
-import { partitionState, RelationInfo } from "../../components/provider/handlers/relations";
-import { parseOptions, parseRangeBound } from "../../components/sql/catalog";
+import { parseBoundsCheck, parseOptions, parseRangeBound, partitionState, RelationInfo } from "../../components/sql/catalog";
 
 describe("parseOptions (pg_foreign_server.srvoptions and friends)", () => {
   it("turns a catalog option array into a record", () => {
@@ -64,16 +62,20 @@ describe("partitionState (refresh of a partition)", () => {
 
   it("reads an attached partition's bounds from the catalog", () => {
     assert.deepEqual(
-      partitionState(info("employees", "FOR VALUES FROM ('2025-01-01') TO ('2025-07-01')"), "public", "employees", {
-        from: "2025-01-01",
-        to: "2026-01-01",
-      }),
+      partitionState(
+        info("employees", "FOR VALUES FROM ('2025-01-01') TO ('2025-07-01')"),
+        { schema: "public", name: "employees" },
+        {
+          from: "2025-01-01",
+          to: "2026-01-01",
+        },
+      ),
       { attached: true, from: "2025-01-01", to: "2025-07-01" },
     );
   });
 
   it("shows a partition detached by hand as not attached, keeping the declared bounds", () => {
-    assert.deepEqual(partitionState(info(null, null), "public", "employees", { from: "2025-01-01", to: "2026-01-01" }), {
+    assert.deepEqual(partitionState(info(null, null), { schema: "public", name: "employees" }, { from: "2025-01-01", to: "2026-01-01" }), {
       attached: false,
       from: "2025-01-01",
       to: "2026-01-01",

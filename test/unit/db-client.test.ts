@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { describeConnection, explainConnectError, redactSql } from "../../components/db/client";
+import { describeConnection, explainConnectError } from "../../components/db/client";
+import { redactSql } from "../../components/db/session";
 import { buildAlterRolePasswordSql, buildAlterUserMappingSql, buildCreateUserMappingSql } from "../../components/sql/fdw";
 import { mainConnection } from "./fixtures";
 

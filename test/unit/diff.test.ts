@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describeChanges, diffInputs, sameValue } from "../../components/diff/diff";
-import { diffSpecs } from "../../components/diff/specs";
+import { diffRules } from "../../components/provider/registry";
 import { UNKNOWN } from "../../components/validate/common";
 import {
   archiveConnection,
@@ -212,15 +212,15 @@ const expectations: Record<
   },
 };
 
-describe("diff decisions (diffSpecs + diffInputs)", () => {
+describe("diff decisions (diffRules + diffInputs)", () => {
   it("has a spec for every resource type in the table, and no other", () => {
-    assert.deepEqual(Object.keys(diffSpecs).sort(), Object.keys(expectations).sort());
+    assert.deepEqual(Object.keys(diffRules).sort(), Object.keys(expectations).sort());
   });
 
   for (const [type, { deleteBeforeReplace, base, changes }] of Object.entries(expectations)) {
     describe(type, () => {
       it("sees no change when nothing changed", () => {
-        assert.deepEqual(diffInputs(diffSpecs[type], base, { ...base }), {
+        assert.deepEqual(diffInputs(diffRules[type], base, { ...base }), {
           changes: false,
           replaces: [],
           deleteBeforeReplace: false,
@@ -231,7 +231,7 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
       for (const [property, [value, outcome]] of Object.entries(changes)) {
         it(`${property}: ${outcome}${outcome === "replace" && deleteBeforeReplace ? " (delete first)" : ""}`, () => {
           // WHEN
-          const decision = diffInputs(diffSpecs[type], base, { ...base, [property]: value });
+          const decision = diffInputs(diffRules[type], base, { ...base, [property]: value });
           // THEN
           assert.deepEqual(decision, {
             changes: true,
@@ -248,7 +248,7 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
     for (const type of ["LocalPartition", "ForeignPartition"]) {
       const { base } = expectations[type];
       assert.deepEqual(
-        diffInputs(diffSpecs[type], { ...base, attached: false }, base),
+        diffInputs(diffRules[type], { ...base, attached: false }, base),
         { changes: true, replaces: [], deleteBeforeReplace: false, changed: ["attached"] },
         type,
       );
@@ -257,32 +257,32 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
 
   it("reports every changed input, replaces first", () => {
     const { base } = expectations.ForeignPartition;
-    const decision = diffInputs(diffSpecs.ForeignPartition, base, { ...base, to: "2025-07-01", server: "cold_server" });
+    const decision = diffInputs(diffRules.ForeignPartition, base, { ...base, to: "2025-07-01", server: "cold_server" });
     assert.deepEqual(decision, { changes: true, replaces: ["server"], deleteBeforeReplace: true, changed: ["server", "to"] });
   });
 
   it("never deletes first for a type that does not ask for it", () => {
     const { base } = expectations.ForeignServer;
-    const decision = diffInputs(diffSpecs.ForeignServer, base, { ...base, name: "cold_server", host: "elsewhere" });
+    const decision = diffInputs(diffRules.ForeignServer, base, { ...base, name: "cold_server", host: "elsewhere" });
     assert.deepEqual(decision, { changes: true, replaces: [], deleteBeforeReplace: false, changed: ["name", "host"] });
   });
 
   describe("unknown values", () => {
     it("count as a change, even when the old value may turn out the same", () => {
       const { base } = expectations.ForeignServer;
-      const decision = diffInputs(diffSpecs.ForeignServer, base, { ...base, port: UNKNOWN });
+      const decision = diffInputs(diffRules.ForeignServer, base, { ...base, port: UNKNOWN });
       assert.deepEqual(decision.changed, ["port"]);
     });
 
     it("count as a change when nested (a connection whose port is not known yet)", () => {
       const { base } = expectations.LocalPartition;
-      const decision = diffInputs(diffSpecs.LocalPartition, base, { ...base, connection: { ...mainConnection, port: UNKNOWN } });
+      const decision = diffInputs(diffRules.LocalPartition, base, { ...base, connection: { ...mainConnection, port: UNKNOWN } });
       assert.deepEqual(decision.changed, ["connection"]);
     });
 
     it("of a replace-only input mean a replace", () => {
       const { base } = expectations.ForeignPartition;
-      const decision = diffInputs(diffSpecs.ForeignPartition, base, { ...base, server: UNKNOWN });
+      const decision = diffInputs(diffRules.ForeignPartition, base, { ...base, server: UNKNOWN });
       assert.deepEqual(decision.replaces, ["server"]);
     });
 
@@ -294,13 +294,13 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
   describe("absent and computed values", () => {
     it("optional inputs absent on both sides are equal (undefined, null or missing)", () => {
       const { base } = expectations.Extension;
-      assert.equal(diffInputs(diffSpecs.Extension, { ...base, schema: undefined }, { ...base, version: null }).changes, false);
+      assert.equal(diffInputs(diffRules.Extension, { ...base, schema: undefined }, { ...base, version: null }).changes, false);
     });
 
     it("an optional input added or removed is a change", () => {
       const { base } = expectations.Extension;
-      assert.deepEqual(diffInputs(diffSpecs.Extension, base, { ...base, schema: "public" }).replaces, ["schema"]);
-      assert.deepEqual(diffInputs(diffSpecs.Extension, { ...base, version: "1.1" }, base).changed, ["version"]);
+      assert.deepEqual(diffInputs(diffRules.Extension, base, { ...base, schema: "public" }).replaces, ["schema"]);
+      assert.deepEqual(diffInputs(diffRules.Extension, { ...base, version: "1.1" }, base).changed, ["version"]);
     });
 
     it("computed outputs in the old state are ignored", () => {
@@ -311,9 +311,9 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
         internalEndpoint: { host: "pgtier-dev-main", port: 5432 },
         running: true,
       };
-      assert.equal(diffInputs(diffSpecs.PostgresInstance, olds, base).changes, false);
+      assert.equal(diffInputs(diffRules.PostgresInstance, olds, base).changes, false);
       const ext = expectations.Extension.base;
-      assert.equal(diffInputs(diffSpecs.Extension, { ...ext, installedVersion: "1.1", installedSchema: "public" }, ext).changes, false);
+      assert.equal(diffInputs(diffRules.Extension, { ...ext, installedVersion: "1.1", installedSchema: "public" }, ext).changes, false);
     });
 
     it("compares objects regardless of key order, and arrays in order", () => {
@@ -328,7 +328,7 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
     it("names changed server options one by one", () => {
       const { base } = expectations.ForeignServer;
       // WHEN
-      const changes = describeChanges(diffSpecs.ForeignServer, base, {
+      const changes = describeChanges(diffRules.ForeignServer, base, {
         ...base,
         options: { fetch_size: "50000", async_capable: "true" },
       });
@@ -342,7 +342,7 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
 
     it("shows a connection as one property, and marks replacing changes", () => {
       const { base } = expectations.ForeignPartition;
-      const changes = describeChanges(diffSpecs.ForeignPartition, base, {
+      const changes = describeChanges(diffRules.ForeignPartition, base, {
         ...base,
         connection: { ...mainConnection, port: 15999 },
         server: "cold_server",
@@ -355,14 +355,14 @@ describe("diff decisions (diffSpecs + diffInputs)", () => {
 
     it("shows an optional input appearing as an add", () => {
       const { base } = expectations.Extension;
-      assert.deepEqual(describeChanges(diffSpecs.Extension, base, { ...base, version: "1.1" }), [
+      assert.deepEqual(describeChanges(diffRules.Extension, base, { ...base, version: "1.1" }), [
         { path: "version", kind: "add", replace: false },
       ]);
     });
 
     it("is empty when nothing changed", () => {
       const { base } = expectations.PartitionedTable;
-      assert.deepEqual(describeChanges(diffSpecs.PartitionedTable, base, { ...base }), []);
+      assert.deepEqual(describeChanges(diffRules.PartitionedTable, base, { ...base }), []);
     });
   });
 });

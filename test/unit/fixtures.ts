@@ -1,5 +1,6 @@
 /** Inputs shared by the unit tests: the guide's table and connections, as the engine would send them. */
 import { TierPolicy } from "../../components/planner/plan-layout";
+import { TIERED_PARTITION_DEFAULTS } from "../../components/provider/definitions/tiered-partition";
 
 /** The main instance's connection, as `instance.connection` resolves. */
 export const mainConnection = { host: "127.0.0.1", port: 15432, user: "postgres", password: "pw", database: "appdb" };
@@ -60,15 +61,4 @@ export const emp2024ArchiveInputs = {
 };
 
 /** What the provider's check fills into a TieredPartition's inputs when they are not given. */
-export const tieredDefaults = {
-  schema: "public",
-  parentSchema: "public",
-  attached: true,
-  indexes: [],
-  options: {},
-  copyMethod: "pipe",
-  batchSize: 10000,
-  keepLocal: false,
-  lockTimeoutMs: 2000,
-  attempts: 10,
-};
+export const tieredDefaults = TIERED_PARTITION_DEFAULTS;

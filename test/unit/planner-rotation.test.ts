@@ -31,15 +31,19 @@ describe("planRotation", () => {
     assert.deepEqual(planRotation(planLayout(guide, "2026-01-01"), planLayout(guide, "2026-12-31")), []);
   });
 
-  it("moves a partition whose placement rule changed, and restores one when hotPeriods grows", () => {
+  it("refuses, with the tier-change plan's reason, to move a partition whose placement rule changed or to bring one back when hotPeriods grows", () => {
     const before = planLayout({ ...guide, retentionPeriods: undefined, archives: [{ archive: "a1" }] }, "2027-06-01");
     const moved = planLayout(
       { ...guide, retentionPeriods: undefined, archives: [{ archive: "a2", to: "2025-01-01" }, { archive: "a1" }] },
       "2027-06-01",
     );
-    assert.deepEqual(formatRotation(planRotation(before, moved)), ["move emp_2024 [2024-01-01, 2025-01-01) a1 -> a2"]);
+    assert.deepEqual(formatRotation(planRotation(before, moved)), [
+      'refused emp_2024 [2024-01-01, 2025-01-01): emp_2024 is archived through server "a1"; moving it to "a2" is not supported yet — keep its archive placement rule',
+    ]);
     const restored = planLayout({ ...guide, retentionPeriods: undefined, hotPeriods: 2, archives: [{ archive: "a1" }] }, "2027-06-01");
-    assert.deepEqual(formatRotation(planRotation(before, restored)), ["restore emp_2026 [2026-01-01, 2027-01-01) a1 -> local"]);
+    assert.deepEqual(formatRotation(planRotation(before, restored)), [
+      "refused emp_2026 [2026-01-01, 2027-01-01): emp_2026 is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); moving rows back is not supported yet — keep asOf and hotPeriods as they were",
+    ]);
   });
 
   it("removes partitions that leave the window for another reason than retention", () => {
@@ -54,6 +58,8 @@ function apply(before: Layout, steps: readonly RotationStep[]): Map<string, stri
   for (const s of steps) {
     if (s.kind === "decommission" || s.kind === "remove") {
       assert.ok(where.delete(s.name), `${s.kind} of a partition that was not there: ${s.name}`);
+    } else if (s.kind === "refused") {
+      assert.ok(where.has(s.partition.name), `refused ${s.partition.name}, which was not there`);
     } else {
       assert.equal(where.has(s.partition.name), s.kind !== "create", `${s.kind} ${s.partition.name}`);
       where.set(s.partition.name, s.partition.tier === "local" ? "local" : (s.partition.archive as string));

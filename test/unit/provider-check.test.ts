@@ -1,9 +1,10 @@
 /** The provider's check and diff, as the engine calls them, with no database or Docker. */
 import assert from "node:assert/strict";
-import { labelFromUrn, typeNameFromUrn } from "../../components/provider/handler";
-import { PgtierProvider, unwrapSecrets } from "../../components/provider/provider";
-import { handlers } from "../../components/provider/registry";
+import { PgtierProvider } from "../../components/provider/provider";
+import { resourceTypesByName, typeTokens } from "../../components/provider/registry";
+import { unwrapSecrets } from "../../components/provider/secrets";
 import { typeToken } from "../../components/provider/token";
+import { labelFromUrn, typeNameFromUrn } from "../../components/provider/urn";
 import { UNKNOWN } from "../../components/validate/common";
 import { employeeColumns, employeeIndexes, mainConnection, mainInstanceInputs, secret } from "./fixtures";
 
@@ -36,8 +37,8 @@ describe("URNs", () => {
     assert.equal(typeNameFromUrn(urn("ForeignPartition", "employees-emp_2024")), "ForeignPartition");
   });
 
-  it("has a handler for every resource type the components register", () => {
-    assert.deepEqual(Object.keys(handlers).sort(), [
+  it("has a definition for every resource type the components register", () => {
+    assert.deepEqual([...resourceTypesByName.keys()].sort(), [
       "ArchiveTable",
       "Database",
       "DockerNetwork",
@@ -52,6 +53,7 @@ describe("URNs", () => {
       "UserMapping",
     ]);
     assert.equal(typeToken("ForeignServer"), "pgtier:index:ForeignServer");
+    assert.ok(typeTokens.includes("pgtier:index:TieredPartition"));
   });
 });
 

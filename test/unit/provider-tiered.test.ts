@@ -1,6 +1,11 @@
 /** The provider's secret re-marking (keepSecrets) and its check of a TieredPartition, with no database or Docker. */
 import assert from "node:assert/strict";
-import { keepSecrets, PgtierProvider } from "../../components/provider/provider";
+import { PgtierProvider } from "../../components/provider/provider";
+import { toBag } from "../../components/provider/resource-type";
+import { keepSecrets } from "../../components/provider/secrets";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const structproto = require("google-protobuf/google/protobuf/struct_pb");
 import { UNKNOWN } from "../../components/validate/common";
 import { archiveConnection, employeeColumns, mainConnection, secret, tieredDefaults } from "./fixtures";
 
@@ -163,5 +168,28 @@ describe("PgtierProvider.check on a TieredPartition", () => {
       { ...emp2024, archive: { connection: secret(archiveConnection), server: UNKNOWN } },
     );
     assert.deepEqual(result.failures, []);
+  });
+});
+
+describe("toBag (typed values back to the engine)", () => {
+  it("leaves out undefined fields at any depth, so the engine's protobuf Struct takes the state", () => {
+    // GIVEN: optional fields a decode leaves undefined (archive.schema, backup.csv)
+    const state = {
+      tier: "archive",
+      archive: { connection: archiveConnection, server: "archive_server", schema: undefined },
+      backup: { location: "/b", csv: undefined },
+      archivedRows: undefined,
+      indexes: [{ name: "i", columns: ["a"], unique: undefined }],
+    };
+    // WHEN
+    const bag = toBag(state);
+    // THEN
+    assert.deepEqual(bag, {
+      tier: "archive",
+      archive: { connection: archiveConnection, server: "archive_server" },
+      backup: { location: "/b" },
+      indexes: [{ name: "i", columns: ["a"] }],
+    });
+    assert.doesNotThrow(() => structproto.Struct.fromJavaScript(bag));
   });
 });

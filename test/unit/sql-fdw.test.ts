@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { serverOptions } from "../../components/provider/handlers/foreign-server";
 import {
   buildAlterForeignTableOptionsSql,
   buildAlterOptionsClause,
@@ -20,6 +19,7 @@ import {
   buildOptionsClause,
   buildProbeSql,
   buildUpdateExtensionSql,
+  serverOptions,
   PROBE_TABLE,
 } from "../../components/sql/fdw";
 
@@ -74,7 +74,6 @@ describe("SQL builders: postgres_fdw", () => {
     it("stores host, port and dbname as options beside the others (serverOptions)", () => {
       // WHEN
       const options = serverOptions({
-        name: "archive_server",
         host: "pgtier-test-archive",
         port: 5432,
         dbname: "archive_db",

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { installMockEngine, quiet, registered, Registration, settled } from "../support/mocks";
 import { TierPolicy } from "../../components/planner/plan-layout";
-import { unwrapSecrets } from "../../components/provider/provider";
+import { unwrapSecrets } from "../../components/provider/secrets";
 import { archiveConnection, mainConnection, secret } from "./fixtures";
 
 type Components = typeof import("../../components");
@@ -326,29 +326,50 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
     assert.deepEqual(partition("emp_2024").backup, { location: "/var/backups/pgtier" });
   });
 
-  it("throws one error naming the table before registering anything", async () => {
+  it("reports one error on the component, without a stack trace, before registering anything of the table", async () => {
     // WHEN
     const main = instance("main", 15432, "appdb");
     await settled(main.urn);
     await quiet();
     registered.length = 0;
-    // THEN
-    assert.throws(
-      () =>
-        new components.TieredTable("employees", {
-          main,
-          archives: {},
-          table: guide.employees,
-          policy: guideYears,
-          asOf: "2025-06-15",
-        }),
-      {
-        message:
-          'TieredTable "employees" has invalid arguments:\n' +
-          '  - policy.archives[0] names archive "archive", which is not in archives (none); add the instance or fix the rule',
-      },
+    let thrown: unknown;
+    try {
+      new components.TieredTable("employees", { main, archives: {}, table: guide.employees, policy: guideYears, asOf: "2025-06-15" });
+    } catch (err) {
+      thrown = err;
+    }
+    // THEN: Pulumi prints a ResourceError with hideStack as the message alone, on the component's row
+    assert.ok(pulumi.ResourceError.isInstance(thrown), `expected a ResourceError, got ${String(thrown)}`);
+    assert.equal(
+      thrown.message,
+      'TieredTable "employees" has invalid arguments:\n' +
+        '  - policy.archives[0] names archive "archive", which is not in archives (none); add the instance or fix the rule',
     );
+    assert.equal(thrown.hideStack, true);
+    assert.ok(thrown.resource instanceof components.TieredTable);
     await quiet();
-    assert.deepEqual(registered, []);
+    assert.deepEqual(
+      registered.map((r) => `${r.type} ${r.name}`),
+      ["pgtier:index:TieredTable employees"],
+    );
+  });
+
+  it("reports the planner's problems with the policy the same way", async () => {
+    const main = instance("main", 15432, "appdb");
+    await settled(main.urn);
+    let thrown: unknown;
+    try {
+      new components.TieredTable("employees", {
+        main,
+        archives: { archive: main },
+        table: guide.employees,
+        policy: { ...guideYears, hotPeriods: 0 },
+        asOf: "2025-06-15",
+      });
+    } catch (err) {
+      thrown = err;
+    }
+    assert.ok(pulumi.ResourceError.isInstance(thrown), `expected a ResourceError, got ${String(thrown)}`);
+    assert.match(thrown.message, /^TieredTable "employees" has invalid arguments:\n {2}- hotPeriods/);
   });
 });

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Layout, planLayout, TierPolicy, withPolicyDefaults } from "../../components/planner/plan-layout";
 import { PostgresInstance } from "../../components/resources/postgres-instance";
 import { foreignServerName, resolveAsOf, TieredTableArgs, todayUtc, validateTieredTable } from "../../components/tiered-table";
+import { formatFailures } from "../../components/errors";
 import { employees } from "../../stacks/guide";
 import { guidePolicy } from "./fixtures";
 
@@ -15,6 +16,12 @@ const anInstance = undefined as unknown as PostgresInstance;
 
 function argsFor(policy: TierPolicy, extra: Partial<TieredTableArgs> = {}): TieredTableArgs {
   return { main: anInstance, archives: { archive: anInstance }, table: employees, policy, ...extra };
+}
+
+/** validateTieredTable's failures as the one message the component reports, or undefined when there are none. */
+function problems(args: TieredTableArgs, layout: Layout): { message: string } | undefined {
+  const failures = validateTieredTable(args, layout);
+  return failures.length > 0 ? { message: formatFailures('TieredTable "employees"', failures) } : undefined;
 }
 
 function invalid(...problems: string[]): { message: string } {
@@ -72,40 +79,40 @@ describe("resolveAsOf", () => {
 describe("validateTieredTable", () => {
   it("accepts the guide's policy with its archive instance", () => {
     const args = argsFor(keepForever);
-    assert.doesNotThrow(() => validateTieredTable("employees", args, planLayout(keepForever, "2025-06-15")));
+    assert.equal(problems(args, planLayout(keepForever, "2025-06-15")), undefined);
   });
 
   it("accepts retention with a backup location", () => {
     const args = argsFor(guidePolicy, { backup: { location: "/var/backups/pgtier" } });
-    assert.doesNotThrow(() => validateTieredTable("employees", args, planLayout(guidePolicy, "2025-06-15")));
+    assert.equal(problems(args, planLayout(guidePolicy, "2025-06-15")), undefined);
   });
 
   it("refuses a policy that names an archive the table was not given", () => {
     // WHEN
     const policy = { ...keepForever, archives: [{ archive: "archive" }, { archive: "cold", from: "2030-01-01" }] };
     // THEN
-    assert.throws(
-      () => validateTieredTable("employees", argsFor(policy), planLayout(policy, "2025-06-15")),
+    assert.deepEqual(
+      problems(argsFor(policy), planLayout(policy, "2025-06-15")),
       invalid('policy.archives[1] names archive "cold", which is not in archives (archive); add the instance or fix the rule'),
     );
   });
 
   it("says none when no archive instance is given", () => {
-    assert.throws(
-      () => validateTieredTable("employees", argsFor(keepForever, { archives: {} }), planLayout(keepForever, "2025-06-15")),
+    assert.deepEqual(
+      problems(argsFor(keepForever, { archives: {} }), planLayout(keepForever, "2025-06-15")),
       invalid('policy.archives[0] names archive "archive", which is not in archives (none); add the instance or fix the rule'),
     );
   });
 
   it("refuses retentionPeriods without backup.location", () => {
-    assert.throws(
-      () => validateTieredTable("employees", argsFor(guidePolicy), planLayout(guidePolicy, "2025-06-15")),
+    assert.deepEqual(
+      problems(argsFor(guidePolicy), planLayout(guidePolicy, "2025-06-15")),
       invalid(
         "policy.retentionPeriods is 7, so partitions past retention are decommissioned, which takes a final backup; set backup.location (stack config pgtier:backupLocation)",
       ),
     );
-    assert.throws(
-      () => validateTieredTable("employees", argsFor(guidePolicy, { backup: { location: "" } }), planLayout(guidePolicy, "2025-06-15")),
+    assert.deepEqual(
+      problems(argsFor(guidePolicy, { backup: { location: "" } }), planLayout(guidePolicy, "2025-06-15")),
       invalid(
         "policy.retentionPeriods is 7, so partitions past retention are decommissioned, which takes a final backup; set backup.location (stack config pgtier:backupLocation)",
       ),
@@ -114,8 +121,8 @@ describe("validateTieredTable", () => {
 
   it("refuses a layout with no partition", () => {
     const empty: Layout = { asOf: "2025-06-15", current: "2025", partitions: [], decommissioned: [] };
-    assert.throws(
-      () => validateTieredTable("employees", argsFor(keepForever), empty),
+    assert.deepEqual(
+      problems(argsFor(keepForever), empty),
       invalid("the layout for 2025-06-15 has no partition; check firstPeriod and retentionPeriods"),
     );
   });
@@ -123,8 +130,8 @@ describe("validateTieredTable", () => {
   it("lists every problem in one error", () => {
     const policy = { ...guidePolicy, archives: [{ archive: "cold" }] };
     const empty: Layout = { asOf: "2025-06-15", current: "2025", partitions: [], decommissioned: [] };
-    assert.throws(
-      () => validateTieredTable("employees", argsFor(policy), empty),
+    assert.deepEqual(
+      problems(argsFor(policy), empty),
       invalid(
         'policy.archives[0] names archive "cold", which is not in archives (archive); add the instance or fix the rule',
         "policy.retentionPeriods is 7, so partitions past retention are decommissioned, which takes a final backup; set backup.location (stack config pgtier:backupLocation)",

@@ -1,6 +1,6 @@
 /**
- * The final backup of an archive table before it is dropped: pg_dump in
- * custom format, proved by restoring it into a scratch database on the same
+ * The final backup of a table before it is dropped: pg_dump in custom
+ * format, proved by restoring it into a scratch database on the same
  * instance and comparing count and checksum; optionally a CSV.gz export.
  */
 import { execFile } from "node:child_process";
@@ -9,35 +9,54 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { Client } from "pg";
-import { to as copyTo } from "pg-copy-streams";
-import { runStatement, withClient } from "../../db/client";
-import { Connection } from "../../model/types";
-import { buildCreateDatabaseSql, buildDropDatabaseSql } from "../../sql/fdw";
+import { withSession } from "../../db/client";
+import { Session } from "../../db/session";
+import { Connection, TableName } from "../../model/types";
 import { partitionAncestorsSql } from "../../sql/catalog";
+import { buildCreateDatabaseSql, buildDropDatabaseSql } from "../../sql/fdw";
 import { quoteQualified } from "../../sql/quote";
 import { buildCopyCsvOutSql } from "../../sql/rotation";
-import { TableName } from "../../sql/tables";
 import { describeChecksum, sameRows, TableChecksum, tableChecksum, useStableText } from "./checksum";
+
+/** One table to back up, and what it must be found to hold. */
+export interface BackupJob {
+  readonly label: string;
+  /** The instance holding the table. */
+  readonly holder: Connection;
+  readonly table: Required<TableName>;
+  readonly columns: readonly string[];
+  /** Count and checksum the restored dump must show. */
+  readonly expected: TableChecksum;
+  /** Directory for the files. */
+  readonly location: string;
+  /** Also export CSV.gz. */
+  readonly csv: boolean;
+}
+
+/** Where a backup went. */
+export interface BackupOutcome {
+  /** The custom-format dump. */
+  readonly file: string;
+  /** The CSV.gz export, when asked for. */
+  readonly csv?: string;
+}
+
+/** The explanation of a client tool that failed. */
+function toolFailure(label: string, tool: string, err: { code?: string | number | null; message: string }, stderr: string): Error {
+  return new Error(
+    err.code === "ENOENT"
+      ? `${label}: ${tool} was not found on PATH; install the PostgreSQL client tools (Debian: apt-get install postgresql-client), at the server's major version or newer`
+      : `${label}: ${tool} failed: ${stderr.trim() || err.message}`,
+  );
+}
 
 /** Runs a PostgreSQL client tool with the password in its environment, never on its command line. */
 function runTool(label: string, tool: string, args: string[], c: Connection): Promise<void> {
   const env = { ...process.env, PGPASSWORD: c.password, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user };
   return new Promise((resolve, reject) => {
-    execFile(tool, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
-      if (!err) {
-        resolve();
-        return;
-      }
-      const code = (err as NodeJS.ErrnoException).code;
-      reject(
-        new Error(
-          code === "ENOENT"
-            ? `${label}: ${tool} was not found on PATH; install the PostgreSQL client tools (Debian: apt-get install postgresql-client), at the server's major version or newer`
-            : `${label}: ${tool} failed: ${String(stderr).trim() || (err as Error).message}`,
-        ),
-      );
-    });
+    execFile(tool, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) =>
+      err ? reject(toolFailure(label, tool, err, String(stderr))) : resolve(),
+    );
   });
 }
 
@@ -50,8 +69,8 @@ function runTool(label: string, tool: string, args: string[], c: Connection): Pr
  * table and restores no rows. A partitioned parent holds no rows itself, so
  * it adds only its definition and its sequence. None for a plain table.
  */
-async function ancestorPatterns(client: Client, pattern: string): Promise<string[]> {
-  const rows = (await client.query(partitionAncestorsSql, [pattern])).rows as { schema: string; name: string }[];
+async function ancestorPatterns(s: Session, pattern: string): Promise<string[]> {
+  const rows = await s.rows<{ schema: string; name: string }>(partitionAncestorsSql, [pattern]);
   return rows.map((r) => quoteQualified(r.schema, r.name));
 }
 
@@ -64,66 +83,52 @@ export function backupFileName(database: string, table: TableName, at: Date): st
   return `${database}.${table.schema ?? "public"}.${table.name}.${stamp}.dump`;
 }
 
-/** Where a backup went and what it holds. */
-export interface BackupOutcome {
-  /** The custom-format dump. */
-  readonly file: string;
-  /** The CSV.gz export, when asked for. */
-  readonly csv?: string;
-}
-
-/**
- * Dumps `table`, restores the dump into a scratch database and checks it
- * holds `expected`; the scratch database is dropped either way. Throws (and
- * deletes the dump) when the restored rows differ.
- */
-export async function backUpTable(
-  label: string,
-  archive: Connection,
-  table: TableName,
-  columns: readonly string[],
-  expected: TableChecksum,
-  location: string,
-  csv: boolean,
-): Promise<BackupOutcome> {
-  fs.mkdirSync(location, { recursive: true });
-  const file = path.join(location, backupFileName(archive.database, table, new Date()));
-  const qualified = `${table.schema ?? "public"}.${table.name}`;
-  // pg_dump reads --table as a pattern; quoted identifiers make each part literal.
-  const pattern = quoteQualified(table.schema ?? "public", table.name);
-  const ancestors = await withClient(label, archive, (c) => ancestorPatterns(c, pattern));
-  await runTool(
-    label,
-    "pg_dump",
-    ["--format=custom", ...[pattern, ...ancestors].map((p) => `--table=${p}`), `--file=${file}`, `--dbname=${archive.database}`],
-    archive,
-  );
-
+/** Restores `file` into a scratch database and checks it holds what was expected; the scratch database goes either way. */
+async function proveDump(job: BackupJob, file: string): Promise<void> {
+  const { label, holder } = job;
   const scratch = `pgtier_verify_${randomBytes(4).toString("hex")}`;
-  await withClient(label, archive, (c) => runStatement(label, c, buildCreateDatabaseSql(scratch)));
+  await withSession(label, holder, (s) => s.run(buildCreateDatabaseSql(scratch)));
   try {
-    await runTool(label, "pg_restore", ["--no-owner", `--dbname=${scratch}`, file], archive);
-    const restored = await withClient(label, { ...archive, database: scratch }, async (c) => {
-      await useStableText(c);
-      return tableChecksum(c, table, columns);
+    await runTool(label, "pg_restore", ["--no-owner", `--dbname=${scratch}`, file], holder);
+    const restored = await withSession(label, { ...holder, database: scratch }, async (s) => {
+      await useStableText(s);
+      return tableChecksum(s, job.table, job.columns);
     });
-    if (!sameRows(restored, expected)) {
+    if (!sameRows(restored, job.expected)) {
       fs.rmSync(file, { force: true });
       throw new Error(
-        `${label}: the backup of ${qualified} restored ${describeChecksum(restored)}, expected ${describeChecksum(expected)}; ` +
+        `${label}: the backup of ${job.table.schema}.${job.table.name} restored ${describeChecksum(restored)}, expected ${describeChecksum(job.expected)}; ` +
           `nothing was dropped — check disk space and the pg_dump version, then run pulumi up again`,
       );
     }
   } finally {
-    await withClient(label, archive, (c) => runStatement(label, c, buildDropDatabaseSql(scratch))).catch(() => undefined);
+    await withSession(label, holder, (s) => s.run(buildDropDatabaseSql(scratch))).catch(() => undefined);
   }
-  if (!csv) {
-    return { file };
-  }
+}
+
+/** The rows as CSV with a header, gzipped, beside the dump. */
+async function exportCsv(job: BackupJob, file: string): Promise<string> {
   const csvFile = file.replace(/\.dump$/, ".csv.gz");
-  await withClient(label, archive, async (c: Client) => {
-    await useStableText(c);
-    await pipeline(c.query(copyTo(buildCopyCsvOutSql(table, columns))), createGzip(), fs.createWriteStream(csvFile));
+  await withSession(job.label, job.holder, async (s) => {
+    await useStableText(s);
+    await pipeline(s.copyOut(buildCopyCsvOutSql(job.table, job.columns)), createGzip(), fs.createWriteStream(csvFile));
   });
-  return { file, csv: csvFile };
+  return csvFile;
+}
+
+/**
+ * Dumps the table, restores the dump into a scratch database and checks it
+ * holds what was expected. Throws (and deletes the dump) when the restored
+ * rows differ.
+ */
+export async function backUpTable(job: BackupJob): Promise<BackupOutcome> {
+  fs.mkdirSync(job.location, { recursive: true });
+  const file = path.join(job.location, backupFileName(job.holder.database, job.table, new Date()));
+  // pg_dump reads --table as a pattern; quoted identifiers make each part literal.
+  const pattern = quoteQualified(job.table.schema, job.table.name);
+  const ancestors = await withSession(job.label, job.holder, (s) => ancestorPatterns(s, pattern));
+  const tables = [pattern, ...ancestors].map((p) => `--table=${p}`);
+  await runTool(job.label, "pg_dump", ["--format=custom", ...tables, `--file=${file}`, `--dbname=${job.holder.database}`], job.holder);
+  await proveDump(job, file);
+  return job.csv ? { file, csv: await exportCsv(job, file) } : { file };
 }

@@ -1,7 +1,7 @@
 /** Row count and content checksum of a table, comparable across instances. */
-import { Client } from "pg";
-import { buildChecksumSql, buildStableTextSettingsSql } from "../../sql/rotation";
-import { TableName } from "../../sql/tables";
+import { Session } from "../../db/session";
+import { TableName } from "../../model/types";
+import { buildChecksumSql, buildCountSql, buildStableTextSettingsSql } from "../../sql/rotation";
 
 /** What two copies of the same rows agree on. */
 export interface TableChecksum {
@@ -12,16 +12,19 @@ export interface TableChecksum {
 }
 
 /** Puts a session into the settings under which row text is the same on every instance. */
-export async function useStableText(client: Client): Promise<void> {
-  for (const sql of buildStableTextSettingsSql()) {
-    await client.query(sql);
-  }
+export async function useStableText(s: Session): Promise<void> {
+  await s.runEach(buildStableTextSettingsSql());
 }
 
 /** The table's count and checksum over `columns` (the session must use {@link useStableText}). */
-export async function tableChecksum(client: Client, table: TableName, columns: readonly string[]): Promise<TableChecksum> {
-  const row = (await client.query(buildChecksumSql(table, columns))).rows[0] as TableChecksum;
-  return { rows: row.rows, checksum: row.checksum };
+export async function tableChecksum(s: Session, table: TableName, columns: readonly string[]): Promise<TableChecksum> {
+  const row = await s.first<TableChecksum>(buildChecksumSql(table, columns));
+  return { rows: row?.rows ?? "0", checksum: row?.checksum ?? "0" };
+}
+
+/** Rows in a table (through postgres_fdw the count is pushed down to the archive instance). */
+export async function rowCount(s: Session, table: TableName): Promise<number> {
+  return Number((await s.first<{ rows: string }>(buildCountSql(table)))?.rows ?? 0);
 }
 
 /** Whether two checksums describe the same rows. */

@@ -1,14 +1,15 @@
 /**
- * Retiring an archived partition past retention (the guide's
- * "Decommissioning Old Archives"): a verified final backup, a row in the
- * audit table on the main instance, then the foreign partition and the
- * archive table are dropped. Each step is safe to rerun: an audit row for
- * the same rows whose backup file is still there means the backup is not
- * taken again.
+ * Retiring a partition past retention (the guide's "Decommissioning Old
+ * Archives"): a verified final backup, a row in the audit table on the main
+ * instance, then the partition on the main instance and the archive table
+ * are dropped. Each step is safe to rerun: an audit row for the same rows
+ * whose backup file is still there means the backup is not taken again.
  */
 import * as fs from "node:fs";
-import { inTransaction, runStatement, withClient } from "../../db/client";
-import { Bounds, Connection } from "../../model/types";
+import { readRelation } from "../../db/catalog";
+import { withSession } from "../../db/client";
+import { BACKUP_DEFAULTS, BackupSettings, withBackupDefaults } from "../../model/backup";
+import { Bounds, Connection, TableName } from "../../model/types";
 import { buildDropForeignTableSql } from "../../sql/fdw";
 import {
   buildDecommissionLogInsertSql,
@@ -18,32 +19,15 @@ import {
   buildTableStatsSql,
   DECOMMISSION_LOG,
 } from "../../sql/rotation";
-import { buildDropTableSql, TableName } from "../../sql/tables";
-import { firstRow } from "../handlers/common";
-import { readRelation } from "../handlers/relations";
-import { formatCount, Progress } from "../progress";
+import { buildDropTableSql } from "../../sql/tables";
+import { Operation } from "../definition";
+import { formatCount } from "../progress";
 import { backUpTable } from "./backup";
-import { describeChecksum, tableChecksum, useStableText } from "./checksum";
-
-/** Where final backups go. */
-export interface BackupSettings {
-  /** Directory (absolute) on the machine running pulumi. */
-  readonly location: string;
-  /**
-   * Also export the rows as CSV.gz beside the dump.
-   * @default false
-   */
-  readonly csv?: boolean;
-  /**
-   * Recorded as retention_reason in the audit table.
-   * @default "retention period expired"
-   */
-  readonly reason?: string;
-}
+import { describeChecksum, TableChecksum, tableChecksum, useStableText } from "./checksum";
 
 /** Everything one decommission needs. */
 export interface Decommission {
-  readonly label: string;
+  readonly op: Operation;
   readonly main: Connection;
   /**
    * Where the rows are: the archive instance, or the main instance for a
@@ -52,17 +36,16 @@ export interface Decommission {
    */
   readonly holder: Connection;
   /** The partition on the main instance (a foreign table, or the local table itself). */
-  readonly partition: TableName;
+  readonly partition: Required<TableName>;
   /** The table holding the rows: the archive table, or the partition when local. */
-  readonly table: TableName;
+  readonly table: Required<TableName>;
   /** Whether the rows are in the local partition on the main instance. */
   readonly local: boolean;
   readonly bounds: Bounds;
   readonly columns: readonly string[];
   readonly partitionKey: string;
-  /** Required when the archive table holds rows. */
+  /** Required when the table holds rows. */
   readonly backup?: BackupSettings;
-  readonly progress: Progress;
 }
 
 /** What was retired. */
@@ -71,80 +54,125 @@ export interface DecommissionOutcome {
   readonly backupFile?: string;
 }
 
+/** The table's rows and the audit row's facts about them. */
+interface Retiring {
+  readonly sum: TableChecksum;
+  readonly stats: { size_bytes: string; earliest: string | null; latest: string | null };
+}
+
 /** Drops the partition on the main instance: the foreign table, or the local table with its rows. */
 function dropOnMainSql(d: Decommission): string {
   return d.local ? buildDropTableSql(d.partition) : buildDropForeignTableSql(d.partition);
 }
 
-/** Backs up, logs and drops a partition past retention; safe to rerun. */
-export async function applyDecommission(d: Decommission): Promise<DecommissionOutcome> {
-  const schema = d.partition.schema ?? "public";
-  const present = await withClient(d.label, d.holder, (c) => readRelation(c, d.table.schema ?? "public", d.table.name));
-  if (!present) {
-    // Already dropped (a rerun): make sure the partition on the main instance is gone too.
-    await withClient(d.label, d.main, (c) => runStatement(d.label, c, dropOnMainSql(d)));
-    return { rows: "0" };
-  }
-  const { sum, stats } = await withClient(d.label, d.holder, async (c) => {
-    await useStableText(c);
-    return {
-      sum: await tableChecksum(c, d.table, d.columns),
-      stats: (await c.query(buildTableStatsSql(d.table, d.partitionKey))).rows[0] as {
-        size_bytes: string;
-        earliest: string | null;
-        latest: string | null;
-      },
-    };
+/** Count, checksum, size and key range of the table about to go. */
+function readRetiring(d: Decommission): Promise<Retiring> {
+  return withSession(d.op.label, d.holder, async (s) => {
+    await useStableText(s);
+    const stats = await s.first<Retiring["stats"]>(buildTableStatsSql(d.table, d.partitionKey));
+    return { sum: await tableChecksum(s, d.table, d.columns), stats: stats ?? { size_bytes: "0", earliest: null, latest: null } };
   });
+}
+
+/** The backup file an earlier, interrupted run logged for the same rows; undefined when there is no such run. */
+async function earlierRun(d: Decommission, sum: TableChecksum): Promise<{ backupFile?: string } | undefined> {
+  return withSession(d.op.label, d.main, async (s) => {
+    if (!(await readRelation(s, { schema: d.partition.schema, name: DECOMMISSION_LOG }))) {
+      return undefined;
+    }
+    const row = await s.first<{ backup_location: string | null }>(buildDecommissionLogLookupSql(d.partition.schema), [
+      d.partition.name,
+      sum.checksum,
+    ]);
+    return row && { backupFile: row.backup_location ?? undefined };
+  });
+}
+
+/** The verified backup, when there are rows to keep. */
+async function backUp(d: Decommission, sum: TableChecksum): Promise<string | undefined> {
+  if (Number(sum.rows) === 0 || !d.backup) {
+    return undefined;
+  }
+  const backup = withBackupDefaults(d.backup);
+  d.op.progress(`backing up ${d.partition.name} (${describeChecksum(sum)}) to ${backup.location}`);
+  const { columns, table, holder } = d;
+  const outcome = await backUpTable({
+    label: d.op.label,
+    holder,
+    table,
+    columns,
+    expected: sum,
+    location: backup.location,
+    csv: backup.csv,
+  });
+  d.op.progress(`backup verified by restoring it into a scratch database: ${outcome.file}${outcome.csv ? `, CSV: ${outcome.csv}` : ""}`);
+  return outcome.file;
+}
+
+/** The audit row and the drop on the main instance, in one transaction. */
+async function logAndDrop(d: Decommission, { sum, stats }: Retiring, backupFile: string | undefined): Promise<void> {
+  const schema = d.partition.schema;
+  await withSession(d.op.label, d.main, (s) =>
+    s.transaction(async () => {
+      // Partitions are deleted in parallel, and CREATE TABLE IF NOT EXISTS
+      // is not safe against a concurrent create of the same table.
+      await s.run(buildDecommissionLogLockSql(schema));
+      await s.run(buildDecommissionLogTableSql(schema));
+      await s.run(buildDecommissionLogInsertSql(schema), [
+        d.partition.name,
+        `${d.bounds.from} to ${d.bounds.to}`,
+        sum.rows,
+        stats.size_bytes,
+        stats.earliest,
+        stats.latest,
+        backupFile ?? null,
+        d.backup?.reason ?? BACKUP_DEFAULTS.reason,
+        sum.checksum,
+      ]);
+      await s.run(dropOnMainSql(d));
+    }),
+  );
+}
+
+/** Refuses to drop rows that nothing would keep. */
+function requireBackup(d: Decommission, sum: TableChecksum): void {
   if (Number(sum.rows) > 0 && !d.backup?.location) {
     throw new Error(
-      `${d.label}: decommissioning ${d.partition.name} would drop ${formatCount(sum.rows)} ${d.local ? "local" : "archived"} rows, and no backup location is set; ` +
+      `${d.op.label}: decommissioning ${d.partition.name} would drop ${formatCount(sum.rows)} ${d.local ? "local" : "archived"} rows, and no backup location is set; ` +
         `set pgtier:backupLocation (TieredTable backup.location) to a directory for the final backup, then run pulumi up again — nothing was changed`,
     );
   }
+}
 
-  const earlier = await withClient(d.label, d.main, async (c) => {
-    const log = await readRelation(c, schema, DECOMMISSION_LOG);
-    return log
-      ? firstRow<{ backup_location: string | null }>(c, buildDecommissionLogLookupSql(schema), [d.partition.name, sum.checksum])
-      : undefined;
-  });
-  let backupFile = earlier?.backup_location ?? undefined;
-  if (earlier && (!backupFile || fs.existsSync(backupFile))) {
-    d.progress(`an earlier run already backed up and logged ${d.partition.name}${backupFile ? ` (${backupFile})` : ""}`);
-  } else {
-    if (Number(sum.rows) > 0 && d.backup) {
-      d.progress(`backing up ${d.partition.name} (${describeChecksum(sum)}) to ${d.backup.location}`);
-      const outcome = await backUpTable(d.label, d.holder, d.table, d.columns, sum, d.backup.location, d.backup.csv === true);
-      backupFile = outcome.file;
-      d.progress(`backup verified by restoring it into a scratch database: ${outcome.file}${outcome.csv ? `, CSV: ${outcome.csv}` : ""}`);
+/** Backs up, logs and drops a partition past retention; safe to rerun. */
+export async function applyDecommission(d: Decommission): Promise<DecommissionOutcome> {
+  const present = await withSession(d.op.label, d.holder, (s) => readRelation(s, d.table));
+  if (present) {
+    const retiring = await readRetiring(d);
+    requireBackup(d, retiring.sum);
+    const earlier = await earlierRun(d, retiring.sum);
+    let backupFile = earlier?.backupFile;
+    if (earlier && (!backupFile || fs.existsSync(backupFile))) {
+      d.op.progress(`an earlier run already backed up and logged ${d.partition.name}${backupFile ? ` (${backupFile})` : ""}`);
+    } else {
+      backupFile = await backUp(d, retiring.sum);
+      await logAndDrop(d, retiring, backupFile);
     }
-    await withClient(d.label, d.main, (c) =>
-      inTransaction(c, async () => {
-        // Partitions are deleted in parallel, and CREATE TABLE IF NOT EXISTS
-        // is not safe against a concurrent create of the same table.
-        await c.query(buildDecommissionLogLockSql(schema));
-        await runStatement(d.label, c, buildDecommissionLogTableSql(schema));
-        await c.query(buildDecommissionLogInsertSql(schema), [
-          d.partition.name,
-          `${d.bounds.from} to ${d.bounds.to}`,
-          sum.rows,
-          stats.size_bytes,
-          stats.earliest,
-          stats.latest,
-          backupFile ?? null,
-          d.backup?.reason ?? "retention period expired",
-          sum.checksum,
-        ]);
-        await runStatement(d.label, c, dropOnMainSql(d));
-      }),
+    await dropEverywhere(d);
+    d.op.progress(
+      `decommissioned ${d.partition.name}: ${formatCount(retiring.sum.rows)} rows${backupFile ? `, backup ${backupFile}` : ""}`,
     );
+    return { rows: retiring.sum.rows, backupFile };
   }
-  // The partition may survive an interrupted earlier run; dropping it again is harmless.
-  await withClient(d.label, d.main, (c) => runStatement(d.label, c, dropOnMainSql(d)));
+  // Already dropped (a rerun): make sure the partition on the main instance is gone too.
+  await withSession(d.op.label, d.main, (s) => s.run(dropOnMainSql(d)));
+  return { rows: "0" };
+}
+
+/** The partition on the main instance (it may survive an interrupted earlier run; dropping it again is harmless) and the archive table. */
+async function dropEverywhere(d: Decommission): Promise<void> {
+  await withSession(d.op.label, d.main, (s) => s.run(dropOnMainSql(d)));
   if (!d.local) {
-    await withClient(d.label, d.holder, (c) => runStatement(d.label, c, buildDropTableSql(d.table)));
+    await withSession(d.op.label, d.holder, (s) => s.run(buildDropTableSql(d.table)));
   }
-  d.progress(`decommissioned ${d.partition.name}: ${formatCount(sum.rows)} rows${backupFile ? `, backup ${backupFile}` : ""}`);
-  return { rows: sum.rows, backupFile };
 }

@@ -1,0 +1,78 @@
+/**
+ * The contract of one pgtier resource type, in one typed definition: its
+ * name, defaults, validation, how its inputs and outputs are read into
+ * typed values, its diff rules, and create/read/update/delete over those
+ * values. The provider's dispatch (resource-type.ts) applies defaults,
+ * validates, decodes once, and hands the definition frozen typed values; a
+ * definition never sees the engine's untyped property bags.
+ */
+import { DiffSpec } from "../diff/diff";
+import { Bag, Reader } from "../model/reader";
+import { CheckFailure } from "../model/types";
+import { Progress } from "./progress";
+
+/** What one operation on a resource gets besides its values. */
+export interface Operation {
+  /** `ForeignServer "archive"`: the resource, as every message names it. */
+  readonly label: string;
+  /** Progress lines shown on the resource in `pulumi up`. */
+  readonly progress: Progress;
+}
+
+/** The names of a resource's inputs (of every variant, when its inputs are a union). */
+export type InputName<I> = I extends unknown ? Extract<keyof I, string> : never;
+
+/** What create made: the object's id and the outputs it computed. */
+export interface Created<O> {
+  readonly id: string;
+  readonly outputs: O;
+}
+
+/**
+ * One resource type. `I` is its inputs with defaults applied, `O` the
+ * outputs only the provider sets; its state is both. `validate`, `refuse`,
+ * `decode` and the diff rules are pure and need no database, so `pulumi
+ * preview` works before any instance exists; create, read, update and
+ * delete are the only code that touches PostgreSQL or Docker for this type.
+ */
+export interface ResourceDefinition<I extends object, O extends object> {
+  /** The last part of the type token `pgtier:index:<name>`. */
+  readonly name: string;
+  /** Inputs check fills in when they are not given; stored as the resource's inputs. */
+  readonly defaults: Partial<I> | ((news: Bag) => Bag);
+  /** Which inputs update in place, and which replace. */
+  readonly diff: DiffSpec<InputName<I>>;
+  /** Every problem with the inputs; `olds` are the previous inputs, for checks across versions. */
+  validate(news: Bag, olds?: Bag): CheckFailure[];
+  /**
+   * Changes from the stored state to new inputs that cannot be carried out,
+   * asked again at diff (a refresh may have changed the state since check).
+   */
+  refuse?(olds: Bag, news: Bag): CheckFailure[];
+  /** Reads validated inputs, defaults applied, into the typed value. */
+  decode(r: Reader): I;
+  /** Reads the outputs from stored state. */
+  decodeOutputs(r: Reader): O;
+  /**
+   * The id the object gets from these inputs. Given, create first looks for
+   * the object: one that already matches the inputs (a create interrupted
+   * after PostgreSQL committed it) is adopted, so a rerun converges.
+   */
+  idFor?(inputs: I): string;
+  /** Creates the object, all or nothing. */
+  create(op: Operation, inputs: I): Promise<Created<O>>;
+  /**
+   * The object as it is now, drift included, or undefined when it is gone.
+   * `outputs` are the stored ones; none when create looks for an object to adopt.
+   */
+  read(op: Operation, id: string, inputs: I, outputs: Partial<O>): Promise<(I & O) | undefined>;
+  /** Changes the object in place from `olds` (its state) to `news`; returns the outputs. */
+  update(op: Operation, id: string, olds: I & O, news: I): Promise<O>;
+  /** Removes the object; already gone is fine. */
+  delete(op: Operation, id: string, state: I & O): Promise<void>;
+}
+
+/** `decodeOutputs` of a type without outputs. */
+export function noOutputs(): object {
+  return {};
+}

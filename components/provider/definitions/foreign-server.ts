@@ -1,0 +1,68 @@
+/** ForeignServer: a postgres_fdw server on the main instance pointing at an archive instance. */
+import { readServerOptions } from "../../db/catalog";
+import { withSession } from "../../db/client";
+import { Reader } from "../../model/reader";
+import { Connection, readConnection } from "../../model/types";
+import { buildAlterServerSql, buildCreateServerSql, buildDropServerSql, serverOptions } from "../../sql/fdw";
+import { validateForeignServerArgs } from "../../validate/fdw";
+import { noOutputs, ResourceDefinition } from "../definition";
+
+/** A foreign server's inputs (defaults applied). */
+export interface ForeignServerInputs {
+  /** The main instance's database. */
+  readonly connection: Connection;
+  readonly name: string;
+  /** Archive host as the main instance sees it. */
+  readonly host: string;
+  readonly port: number;
+  readonly dbname: string;
+  /** postgres_fdw and libpq options besides host, port and dbname. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+function readForeignServerInputs(r: Reader): ForeignServerInputs {
+  return {
+    connection: r.object("connection", readConnection),
+    name: r.text("name"),
+    host: r.text("host"),
+    port: r.number("port"),
+    dbname: r.text("dbname"),
+    options: r.textMap("options"),
+  };
+}
+
+export const foreignServer: ResourceDefinition<ForeignServerInputs, object> = {
+  name: "ForeignServer",
+  defaults: { options: {} },
+  // ALTER SERVER can rename and change options; only the wrapper cannot change.
+  diff: { update: ["connection", "name", "host", "port", "dbname", "options"], replace: [] },
+  validate: (news) => validateForeignServerArgs(news),
+  decode: readForeignServerInputs,
+  decodeOutputs: noOutputs,
+  idFor: (server) => server.name,
+
+  async create(op, server) {
+    await withSession(op.label, server.connection, (s) => s.run(buildCreateServerSql(server.name, serverOptions(server))));
+    return { id: server.name, outputs: {} };
+  },
+
+  async read(op, _id, server) {
+    const found = await withSession(op.label, server.connection, (s) => readServerOptions(s, server.name));
+    if (!found) {
+      return undefined;
+    }
+    const { host = "", port = "0", dbname = "", ...options } = found;
+    return { ...server, host, port: Number(port), dbname, options };
+  },
+
+  async update(op, _id, olds, news) {
+    await withSession(op.label, news.connection, (s) =>
+      s.runAll(buildAlterServerSql(olds.name, news.name, serverOptions(olds), serverOptions(news))),
+    );
+    return {};
+  },
+
+  async delete(op, _id, server) {
+    await withSession(op.label, server.connection, (s) => s.run(buildDropServerSql(server.name)));
+  },
+};

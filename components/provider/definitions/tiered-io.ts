@@ -1,0 +1,142 @@
+/** What a TieredPartition does in PostgreSQL: create, refresh, evolve, archive and decommission one period. */
+import { readForeignTable, readPartition, readRelation } from "../../db/catalog";
+import { withSession } from "../../db/client";
+import { withDetail } from "../../db/session";
+import { archiveTableOf, ArchiveTarget, foreignTableOptions } from "../../model/rotation";
+import { columnNamesOf } from "../../model/table-shape";
+import { TierStep } from "../../planner/plan-tier-change";
+import { buildAlterForeignTableOptionsSql, buildCreateForeignPartitionSql, buildForeignTableProbeSql } from "../../sql/fdw";
+import { archiveIndex, buildCreateArchiveTableSql, buildCreateLocalPartitionSql, buildTableEvolutionSql } from "../../sql/tables";
+import { Operation } from "../definition";
+import { applyArchiveRotation } from "../rotation/archive-partition";
+import { applyDecommission } from "../rotation/decommission";
+import { boundsOf, parentOf, partitionOf, reattachSql } from "./partition";
+import { TieredPartitionInputs, TieredPartitionOutputs } from "./tiered-values";
+
+/** A tiered partition that is archived. */
+type Archived = TieredPartitionInputs & { readonly tier: "archive"; readonly archive: ArchiveTarget };
+
+/** The foreign partition's table options: where its rows are, plus postgres_fdw's own. */
+function foreignOptionsOf(p: Archived): Record<string, string> {
+  return foreignTableOptions(p.options, archiveTableOf(p.name, p.archive));
+}
+
+/** Creates the archive table (unless there), then the foreign partition, reading through it once before committing. */
+async function createArchived(op: Operation, p: Archived): Promise<void> {
+  const table = archiveTableOf(p.name, p.archive);
+  await withSession(op.label, p.archive.connection, async (s) => {
+    if (!(await readRelation(s, table))) {
+      await s.runAll(buildCreateArchiveTableSql(table, p.columns, p.partitionKey, boundsOf(p), p.indexes));
+    }
+  });
+  const statements = buildCreateForeignPartitionSql(parentOf(p), partitionOf(p), boundsOf(p), p.archive.server, foreignOptionsOf(p));
+  await withSession(op.label, p.connection, (s) =>
+    s.runThenProbe(
+      statements,
+      [buildForeignTableProbeSql(partitionOf(p))],
+      (e) =>
+        `cannot read ${p.name} on the archive instance through server ${JSON.stringify(p.archive.server)}: ${withDetail(e)} — ` +
+        `check the ForeignServer and UserMapping (host, port, user, password as the main instance sees them)`,
+    ),
+  );
+}
+
+/** Creates the period where its tier puts it. */
+export async function createPartition(op: Operation, p: TieredPartitionInputs): Promise<void> {
+  if (p.tier === "archive") {
+    await createArchived(op, p);
+    return;
+  }
+  await withSession(op.label, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
+}
+
+/**
+ * The period as the catalog shows it: local or foreign, attached or not,
+ * its bounds, and for a foreign partition its server, schema and options.
+ * A foreign partition pgtier knows no archive for (a cutover committed after
+ * the state was last written) keeps its stored tier: the next update finds
+ * the cutover done and only completes it.
+ */
+export async function readTieredPartition(
+  op: Operation,
+  p: TieredPartitionInputs,
+  stored: TieredPartitionOutputs,
+): Promise<(TieredPartitionInputs & TieredPartitionOutputs) | undefined> {
+  return withSession(op.label, p.connection, async (s) => {
+    const found = await readPartition(s, partitionOf(p), parentOf(p), boundsOf(p));
+    if (found?.kind !== "r" && found?.kind !== "f") {
+      return undefined;
+    }
+    const state = { ...p, ...stored, attached: found.attached, from: found.from, to: found.to };
+    if (found.kind === "r" || !p.archive) {
+      return found.kind === "r" ? { ...state, tier: "local" } : state;
+    }
+    const table = await readForeignTable(s, found.oid);
+    const { schema_name = p.schema, table_name = p.name, ...options } = table?.options ?? {};
+    const known = p.archive;
+    // Only what the catalog can contradict; an unset schema means public.
+    const archive = {
+      ...known,
+      server: table?.server ?? known.server,
+      schema: schema_name !== (known.schema ?? "public") ? schema_name : known.schema,
+    };
+    // A foreign table pointing at another table name is drift the program cannot express; keep it visible.
+    return { ...state, tier: "archive", archive, options, remoteTable: table_name !== p.name ? table_name : undefined };
+  });
+}
+
+/** In place, no rows moving: re-attach, new foreign table options, columns added and indexes changed on the archive table. */
+export async function evolvePartition(op: Operation, olds: TieredPartitionInputs, news: TieredPartitionInputs): Promise<void> {
+  const statements = reattachSql(olds, news);
+  if (news.tier === "archive") {
+    const alter =
+      olds.tier === "archive" && buildAlterForeignTableOptionsSql(partitionOf(news), foreignOptionsOf(olds), foreignOptionsOf(news));
+    if (alter) {
+      statements.push(alter);
+    }
+    // The parent cascades new columns and indexes to local partitions; archive tables get them here.
+    const table = archiveTableOf(news.name, news.archive);
+    const evolve = buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix));
+    await withSession(op.label, news.archive.connection, (s) => s.runAll(evolve));
+  }
+  await withSession(op.label, news.connection, (s) => s.runAll(statements));
+}
+
+/** Carries out the plan's archiving steps; the outputs record what moved. */
+export async function archiveRows(op: Operation, p: Archived, steps: readonly TierStep[]): Promise<TieredPartitionOutputs> {
+  const outcome = await applyArchiveRotation({
+    op,
+    main: p.connection,
+    target: p.archive,
+    parent: parentOf(p),
+    partition: partitionOf(p),
+    archiveTable: archiveTableOf(p.name, p.archive),
+    bounds: boundsOf(p),
+    shape: p,
+    foreignOptions: foreignOptionsOf(p),
+    settings: p,
+    steps,
+  });
+  return { archivedRows: outcome.rows, archivedChecksum: outcome.checksum };
+}
+
+/**
+ * Whichever tier it is in, a partition's rows are backed up before they are
+ * dropped: an as-of date that jumps past the archive window retires local
+ * partitions too, and `pulumi destroy` deletes every partition.
+ */
+export async function decommission(op: Operation, p: TieredPartitionInputs): Promise<void> {
+  const archived = p.tier === "archive" ? p.archive : undefined;
+  await applyDecommission({
+    op,
+    main: p.connection,
+    holder: archived?.connection ?? p.connection,
+    partition: partitionOf(p),
+    table: archived ? archiveTableOf(p.name, archived) : partitionOf(p),
+    local: !archived,
+    bounds: boundsOf(p),
+    columns: columnNamesOf(p),
+    partitionKey: p.partitionKey,
+    backup: p.backup,
+  });
+}

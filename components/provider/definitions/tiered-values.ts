@@ -1,0 +1,77 @@
+/**
+ * A TieredPartition's values: its inputs and outputs, their defaults, how
+ * they are read from the engine's bags, and where its rows are for the
+ * tier-change plan.
+ */
+import { BackupSettings, readBackupSettings } from "../../model/backup";
+import { Reader } from "../../model/reader";
+import { ArchiveTarget, readArchiveTarget, readRotationSettings, ROTATION_DEFAULTS, RotationSettings, TIERS } from "../../model/rotation";
+import { readTableShape, TableShape } from "../../model/table-shape";
+import { Placement } from "../../planner/plan-tier-change";
+import { PARTITION_DEFAULTS, PartitionInputs, readPartitionInputs } from "./partition";
+
+/** Where the rows are: on the main instance, or on the archive target. */
+export type TierInputs =
+  { readonly tier: "local"; readonly archive?: ArchiveTarget } | { readonly tier: "archive"; readonly archive: ArchiveTarget };
+
+/** A tiered partition's inputs (defaults applied). */
+export type TieredPartitionInputs = PartitionInputs &
+  TableShape &
+  RotationSettings &
+  TierInputs & {
+    /** postgres_fdw's table options of the foreign partition. */
+    readonly options: Readonly<Record<string, string>>;
+    /** Final backups on decommission. */
+    readonly backup?: BackupSettings;
+  };
+
+/** What the provider records beside the inputs. */
+export interface TieredPartitionOutputs {
+  /** Rows moved by the last archiving. */
+  readonly archivedRows?: string;
+  /** Checksum verified on both sides by the last archiving. */
+  readonly archivedChecksum?: string;
+  /** The archive table a foreign partition points at, when a refresh found it is not the partition's name. */
+  readonly remoteTable?: string;
+}
+
+/** The defaults of a TieredPartition: the values its arguments document. */
+export const TIERED_PARTITION_DEFAULTS = Object.freeze({
+  ...PARTITION_DEFAULTS,
+  indexes: [],
+  options: {},
+  ...ROTATION_DEFAULTS,
+});
+
+function readTier(r: Reader): TierInputs {
+  const archive = r.optionalObject("archive", readArchiveTarget);
+  if (r.oneOf("tier", TIERS) === "local") {
+    return { tier: "local", archive };
+  }
+  return { tier: "archive", archive: r.object("archive", readArchiveTarget) };
+}
+
+export function readTieredPartitionInputs(r: Reader): TieredPartitionInputs {
+  return {
+    ...readPartitionInputs(r),
+    ...readTableShape(r),
+    ...readRotationSettings(r),
+    ...readTier(r),
+    options: r.textMap("options"),
+    backup: r.optionalObject("backup", readBackupSettings),
+  };
+}
+
+/** The outputs, read from stored state. */
+export function readTieredPartitionOutputs(r: Reader): TieredPartitionOutputs {
+  return {
+    archivedRows: r.optionalText("archivedRows"),
+    archivedChecksum: r.optionalText("archivedChecksum"),
+    remoteTable: r.optionalText("remoteTable"),
+  };
+}
+
+/** Where a partition's rows are, for the tier-change plan: archives are told apart by their foreign server. */
+export function placementOf(p: TierInputs): Placement {
+  return p.tier === "archive" ? { tier: "archive", archive: p.archive.server } : { tier: "local" };
+}
