@@ -10,6 +10,7 @@ import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
 import { ArchiveTable, ForeignPartition, LocalPartition, PartitionedTable } from "./resources/tables";
 import { componentError, formatFailures } from "./errors";
+import { CheckFailure } from "./model/types";
 import { PartitionPlacement, validateLayout } from "./validate/layout";
 import { partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
@@ -50,9 +51,14 @@ export class ArchiveLayout extends pulumi.ComponentResource {
   /** Foreign partitions by name. */
   readonly foreignPartitions: Record<string, ForeignPartition> = {};
 
-  /** Throws one error listing every problem with the layout; nothing is registered when it does. */
+  /** Every problem with the layout; none when it is fine. */
+  static problems(args: ArchiveLayoutArgs): CheckFailure[] {
+    return validateLayout(args.partitions, Object.keys(args.archives));
+  }
+
+  /** Throws one error listing every problem with the layout. */
   static validate(name: string, args: ArchiveLayoutArgs): void {
-    const failures = validateLayout(args.partitions, Object.keys(args.archives));
+    const failures = ArchiveLayout.problems(args);
     if (failures.length > 0) {
       throw new Error(formatFailures(`ArchiveLayout ${JSON.stringify(name)}`, failures));
     }
@@ -60,9 +66,9 @@ export class ArchiveLayout extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArchiveLayoutArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgtier:index:ArchiveLayout", name, {}, opts);
-    const failures = validateLayout(args.partitions, Object.keys(args.archives));
+    const failures = ArchiveLayout.problems(args);
     if (failures.length > 0) {
-      // Nothing of the layout is registered: the error is the component's.
+      // None of the layout's resources is registered: the error is the component's.
       throw componentError(this, `ArchiveLayout ${JSON.stringify(name)}`, failures);
     }
     const main = args.main.connection;

@@ -1,9 +1,11 @@
 /**
- * pgtier's one error for inputs that cannot be carried out: it names the
- * resource, each property and the fix. It is the SDK's InputPropertiesError,
- * which carries the property paths beside the message; the provider throws
- * it (a decode, an adoption or a tier change refused after a refresh), and
- * components report the same text as an error of the component.
+ * pgtier's one error for inputs that cannot be carried out: its message
+ * names the resource, each property and the fix. It is the SDK's
+ * InputPropertiesError, which also carries the property paths; the SDK's
+ * provider server (3.248) forwards those only from construct and call, so
+ * from create, update and diff the engine shows the message, which says
+ * everything on its own. Components report the same text as an error of
+ * the component.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputPropertiesError } from "@pulumi/pulumi/errors";

@@ -1,6 +1,6 @@
 /** pgtier's public API: resources, components and the value types they take. */
 export * from "./model/types";
-export * from "./model/backup";
+export { BACKUP_DEFAULTS, BackupSettings } from "./model/backup";
 export { ArchiveTarget, COPY_METHODS, CopyMethod, ROTATION_DEFAULTS, RotationSettings, Tier, TIERS } from "./model/rotation";
 export * from "./resources/common";
 export * from "./resources/docker";

@@ -19,6 +19,9 @@ import { PartitionedTable } from "./resources/tables";
 import { TieredPartition } from "./resources/tiered-partition";
 import { partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
+/** Where a TieredTable's final backups go: {@link BackupSettings}, with a location that may be relative to the project. */
+export type BackupSettingsArgs = BackupSettings;
+
 /** Arguments of {@link TieredTable}. */
 export interface TieredTableArgs {
   /** The instance applications connect to. */
@@ -40,7 +43,7 @@ export interface TieredTableArgs {
    * retentionPeriods.
    * @default none
    */
-  readonly backup?: BackupSettings;
+  readonly backup?: BackupSettingsArgs;
   /**
    * How rotations copy and lock; each setting is documented, with its default, on {@link RotationSettings}.
    * @default the {@link RotationSettings} defaults
@@ -130,7 +133,7 @@ export class TieredTable extends pulumi.ComponentResource {
     super("pgtier:index:TieredTable", name, {}, opts);
     const { layout, failures } = planTieredTable(args);
     if (!layout || failures.length > 0) {
-      // Nothing of the table is registered: the error is the component's.
+      // None of the table's resources is registered: the error is the component's.
       throw componentError(this, `TieredTable ${JSON.stringify(name)}`, failures);
     }
     this.layout = layout;

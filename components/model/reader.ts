@@ -13,7 +13,7 @@ export function isBag(value: unknown): value is Bag {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A property that does not have the shape its type needs. */
+/** A property that does not have the shape its type needs. The value itself is never shown: it may be a secret. */
 export class DecodeError extends Error {
   constructor(
     /** Property path, e.g. `archive.connection.port`. */
@@ -21,7 +21,7 @@ export class DecodeError extends Error {
     expected: string,
     got: unknown,
   ) {
-    super(`${property} must be ${expected}, got ${JSON.stringify(got) ?? "nothing"}`);
+    super(`${property} must be ${expected}, got ${got === undefined ? "nothing" : Array.isArray(got) ? "a list" : typeof got}`);
   }
 }
 

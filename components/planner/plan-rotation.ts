@@ -39,7 +39,7 @@ export function planRotation(before: Layout, after: Layout): RotationStep[] {
   }
   for (const p of after.partitions) {
     const was = old.get(p.name);
-    const change = was && planTierChange(p.name, plannedPlacement(was), plannedPlacement(p));
+    const change = was && planTierChange(p.name, plannedPlacement(was), plannedPlacement(p), "archive instance");
     if (change?.kind === "archive") {
       steps.push({ kind: "archive", partition: p });
     } else if (change?.kind === "refused") {

@@ -29,8 +29,12 @@ export type TierChange =
   | { readonly kind: "archive"; readonly archive: string; readonly steps: readonly TierStep[] }
   | { readonly kind: "refused"; readonly property: "tier" | "archive.server"; readonly reason: string };
 
-/** The tier change that takes partition `name` from `from` to `to`. */
-export function planTierChange(name: string, from: Placement, to: Placement): TierChange {
+/**
+ * The tier change that takes partition `name` from `from` to `to`. `via`
+ * says what an archive placement names, for the refusal's wording: the
+ * foreign server (a TieredPartition) or the archive instance (a layout).
+ */
+export function planTierChange(name: string, from: Placement, to: Placement, via: "server" | "archive instance" = "server"): TierChange {
   if (from.tier === "local") {
     return to.tier === "local" ? { kind: "none" } : { kind: "archive", archive: to.archive, steps: ARCHIVE_STEPS };
   }
@@ -47,7 +51,7 @@ export function planTierChange(name: string, from: Placement, to: Placement): Ti
     return {
       kind: "refused",
       property: "archive.server",
-      reason: `${name} is archived through server ${JSON.stringify(from.archive)}; moving it to ${JSON.stringify(to.archive)} is not supported yet — keep its archive placement rule`,
+      reason: `${name} is archived through ${via} ${JSON.stringify(from.archive)}; moving it to ${JSON.stringify(to.archive)} is not supported yet — keep its archive placement rule`,
     };
   }
   return { kind: "none" };

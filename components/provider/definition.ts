@@ -63,9 +63,10 @@ export interface ResourceDefinition<I extends object, O extends object> {
   create(op: Operation, inputs: I): Promise<Created<O>>;
   /**
    * The object as it is now, drift included, or undefined when it is gone.
-   * `outputs` are the stored ones; none when create looks for an object to adopt.
+   * `stored` are the outputs in the state (a refresh); undefined when create
+   * looks for an object to adopt, which must then match `inputs` exactly.
    */
-  read(op: Operation, id: string, inputs: I, outputs: Partial<O>): Promise<(I & O) | undefined>;
+  read(op: Operation, id: string, inputs: I, stored: Partial<O> | undefined): Promise<(I & O) | undefined>;
   /** Changes the object in place from `olds` (its state) to `news`; returns the outputs. */
   update(op: Operation, id: string, olds: I & O, news: I): Promise<O>;
   /** Removes the object; already gone is fine. */

@@ -69,7 +69,7 @@ async function adopt<I extends object, O extends object>(
   bag: Bag,
 ): Promise<{ id: string; outs: Bag } | undefined> {
   const id = def.idFor?.(inputs);
-  const found = id === undefined ? undefined : await def.read(op, id, inputs, {});
+  const found = id === undefined ? undefined : await def.read(op, id, inputs, undefined);
   if (id === undefined || !found) {
     return undefined;
   }
@@ -81,12 +81,12 @@ async function adopt<I extends object, O extends object>(
       errors: changed.map((property) => ({ propertyPath: property, reason })),
     });
   }
-  return { id, outs: toBag({ ...found, ...inputs }) };
+  return { id, outs: toBag({ ...bag, ...found, ...inputs }) };
 }
 
 /** The dispatchable form of a definition. */
 export function defineResource<I extends object, O extends object>(def: ResourceDefinition<I, O>): ResourceType {
-  const withDefaults = (news: Bag): Bag => ({ ...(typeof def.defaults === "function" ? def.defaults(news) : def.defaults), ...news });
+  const withDefaults = (news: Bag): Bag => toBag({ ...(typeof def.defaults === "function" ? def.defaults(news) : def.defaults), ...news });
   const inputsOf = (op: Operation, bag: Bag): I => {
     const failures = def.validate(bag);
     if (failures.length > 0) {
@@ -95,7 +95,12 @@ export function defineResource<I extends object, O extends object>(def: Resource
     return decodeWith(op, withDefaults(bag), (r) => def.decode(r), "check the program's arguments");
   };
   const stateOf = (op: Operation, bag: Bag): I & O =>
-    decodeWith(op, withDefaults(bag), (r) => ({ ...def.decode(r), ...def.decodeOutputs(r) }), "run pulumi refresh to read it again");
+    decodeWith(
+      op,
+      withDefaults(bag),
+      (r) => ({ ...def.decode(r), ...def.decodeOutputs(r) }),
+      "the stored state was edited by hand or written by another pgtier; fix it with pulumi stack export and import, or remove the resource from the state (pulumi state delete) and run pulumi up to adopt the object again",
+    );
 
   return {
     name: def.name,
@@ -118,18 +123,19 @@ export function defineResource<I extends object, O extends object>(def: Resource
         return adopted;
       }
       const created = await def.create(op, inputs);
-      return { id: created.id, outs: toBag({ ...inputs, ...created.outputs }) };
+      // Over the inputs as given, so a key pgtier does not read still compares equal at the next diff.
+      return { id: created.id, outs: toBag({ ...bag, ...inputs, ...created.outputs }) };
     },
 
     async read(op, id, bag) {
       const state = stateOf(op, bag);
       const found = await def.read(op, id, state, state);
-      return found && toBag(found);
+      return found && toBag({ ...bag, ...found });
     },
 
     async update(op, id, olds, news) {
       const inputs = inputsOf(op, news);
-      return toBag({ ...inputs, ...(await def.update(op, id, stateOf(op, olds), inputs)) });
+      return toBag({ ...news, ...inputs, ...(await def.update(op, id, stateOf(op, olds), inputs)) });
     },
 
     async delete(op, id, bag) {

@@ -19,6 +19,9 @@ export interface ArchiveTargetArgs {
   readonly schema?: pulumi.Input<string>;
 }
 
+/** Final backups taken before a partition's rows are dropped; each field is documented, with its default, on {@link BackupSettings}. */
+export type BackupArgs = InputsOf<BackupSettings>;
+
 /** Arguments of {@link TieredPartition}; the rotation settings are documented, with their defaults, on {@link RotationSettings}. */
 export interface TieredPartitionArgs extends PartitionArgs, Partial<InputsOf<RotationSettings>> {
   /** The parent's columns (the archive table gets the same). */
@@ -43,7 +46,7 @@ export interface TieredPartitionArgs extends PartitionArgs, Partial<InputsOf<Rot
    * Final backups on decommission (an absolute location); required for deleting a partition that holds rows.
    * @default none (such a delete is refused)
    */
-  readonly backup?: pulumi.Input<InputsOf<BackupSettings>>;
+  readonly backup?: pulumi.Input<BackupArgs>;
 }
 
 /**

@@ -89,6 +89,19 @@ export function parseOptions(options: readonly string[] | null | undefined): Rec
 }
 
 /**
+ * A foreign table's options split into where its rows are and postgres_fdw's
+ * own. Missing schema_name or table_name mean postgres_fdw's defaults: the
+ * foreign table's own schema and name.
+ */
+export function splitForeignTableOptions(
+  options: Readonly<Record<string, string>>,
+  foreignTable: Required<TableName>,
+): { remote: Required<TableName>; options: Record<string, string> } {
+  const { schema_name = foreignTable.schema, table_name = foreignTable.name, ...rest } = options;
+  return { remote: { schema: schema_name, name: table_name }, options: rest };
+}
+
+/**
  * Reads `FOR VALUES FROM ('a') TO ('b')` as printed by pg_get_expr back into
  * bounds. Undefined for any other shape (list, hash or default partitions).
  */

@@ -236,6 +236,12 @@ export function checkConnection(value: unknown, failures: CheckFailure[]): void 
   checkPort("connection.port", c.port, failures);
   checkString("connection.user", c.user, failures);
   checkString("connection.database", c.database, failures);
+  if (c.password !== undefined && typeof c.password !== "string" && !isUnknown(c.password)) {
+    failures.push({
+      property: "connection.password",
+      reason: "connection.password must be a string (pass the instance's password, a Pulumi secret)",
+    });
+  }
 }
 
 export { formatFailures } from "../errors";

@@ -1,5 +1,5 @@
 /** Validators for Docker objects and PostgreSQL instances. */
-import { CheckFailure, checkIdentifier, checkPort, checkString, isUnknown } from "./common";
+import { CheckFailure, checkIdentifier, checkPort, checkString, checkStringMap, isUnknown } from "./common";
 
 const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -42,6 +42,7 @@ export function validatePostgresInstanceArgs(news: Record<string, unknown>): Che
     if (news.hostPort !== undefined) {
       checkPort("hostPort", news.hostPort, failures, true);
     }
+    checkStringMap("env", news.env, failures);
   }
   if (existing) {
     checkString("host", news.host, failures);

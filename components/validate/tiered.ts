@@ -59,12 +59,18 @@ function checkBackup(value: unknown, failures: CheckFailure[]): void {
   if (value === undefined || value === null || isUnknown(value)) {
     return;
   }
-  const location = isBag(value) ? value.location : undefined;
-  if (typeof location !== "string" || !location.startsWith("/")) {
+  const backup = isBag(value) ? value : {};
+  if (typeof backup.location !== "string" || !backup.location.startsWith("/")) {
     failures.push({
       property: "backup.location",
-      reason: `backup.location must be an absolute directory path, got ${JSON.stringify(location)}`,
+      reason: `backup.location must be an absolute directory path, got ${JSON.stringify(backup.location)}`,
     });
+  }
+  if (backup.csv !== undefined && typeof backup.csv !== "boolean" && !isUnknown(backup.csv)) {
+    failures.push({ property: "backup.csv", reason: `backup.csv must be true or false, got ${JSON.stringify(backup.csv)}` });
+  }
+  if (backup.reason !== undefined && typeof backup.reason !== "string" && !isUnknown(backup.reason)) {
+    failures.push({ property: "backup.reason", reason: `backup.reason must be a string, got ${JSON.stringify(backup.reason)}` });
   }
 }
 

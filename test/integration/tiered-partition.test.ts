@@ -166,6 +166,24 @@ describe("TieredPartition (integration)", () => {
       assert.equal(await relkind(connectionOf(pair.main), "emp_2023"), undefined);
       assert.equal(await relkind(connectionOf(pair.archive), "emp_2023"), undefined);
     });
+
+    it("adopts a partition an interrupted run left behind, but refuses a foreign one where the program says local", async () => {
+      // GIVEN: emp_2024 exists archived, as a killed run could leave it
+      await new TieredPartitionUnderTest("emp-2024-first").create(yearInputs(pair, 2024, "archive"));
+
+      // WHEN: the same inputs again, and then the same period as local
+      const again = await new TieredPartitionUnderTest("emp-2024").create(yearInputs(pair, 2024, "archive"));
+      const message = await rejectionOf(new TieredPartitionUnderTest("emp-2024-local").create(yearInputs(pair, 2024, "local")));
+
+      // THEN
+      assert.equal(again.id, "public.emp_2024");
+      assert.equal(
+        message,
+        'TieredPartition "emp-2024-local" has invalid arguments:\n' +
+          '  - public.emp_2024 already exists as a foreign partition (through server "archive_server") and the program makes it local; drop it, or change the program to match it',
+      );
+      assert.equal(await relkind(connectionOf(pair.main), "emp_2024"), "f", "the foreign partition is left as it was");
+    });
   });
 
   describe("rotation from local to archive", () => {

@@ -38,7 +38,7 @@ describe("planRotation", () => {
       "2027-06-01",
     );
     assert.deepEqual(formatRotation(planRotation(before, moved)), [
-      'refused emp_2024 [2024-01-01, 2025-01-01): emp_2024 is archived through server "a1"; moving it to "a2" is not supported yet — keep its archive placement rule',
+      'refused emp_2024 [2024-01-01, 2025-01-01): emp_2024 is archived through archive instance "a1"; moving it to "a2" is not supported yet — keep its archive placement rule',
     ]);
     const restored = planLayout({ ...guide, retentionPeriods: undefined, hotPeriods: 2, archives: [{ archive: "a1" }] }, "2027-06-01");
     assert.deepEqual(formatRotation(planRotation(before, restored)), [

@@ -6,6 +6,8 @@ import { readForeignTable } from "../../db/catalog";
 import { withSession } from "../../db/client";
 import { PostgresError, Session, withDetail } from "../../db/session";
 import { Reader } from "../../model/reader";
+import { foreignTableOptions } from "../../model/rotation";
+import { splitForeignTableOptions } from "../../sql/catalog";
 import {
   buildAlterForeignTableOptionsSql,
   buildCreateForeignPartitionSql,
@@ -50,7 +52,7 @@ function readForeignPartitionInputs(r: Reader): ForeignPartitionInputs {
 
 /** Table options as stored: where the rows are, plus the postgres_fdw options. */
 function tableOptions(p: ForeignPartitionInputs): Record<string, string> {
-  return { ...p.options, schema_name: p.remoteSchema, table_name: p.remoteTable };
+  return foreignTableOptions(p.options, { schema: p.remoteSchema, name: p.remoteTable });
 }
 
 /** Runs statements and then reads through the foreign table, in one transaction. */
@@ -93,9 +95,8 @@ export const foreignPartition: ResourceDefinition<ForeignPartitionInputs, object
         return undefined;
       }
       const table = await readForeignTable(s, found.oid);
-      // postgres_fdw's own defaults: the foreign table's schema and name.
-      const { schema_name = p.schema, table_name = p.name, ...options } = table?.options ?? {};
-      return { ...found.state, server: table?.server ?? p.server, remoteSchema: schema_name, remoteTable: table_name, options };
+      const { remote, options } = splitForeignTableOptions(table?.options ?? {}, partitionOf(p));
+      return { ...found.state, server: table?.server ?? p.server, remoteSchema: remote.schema, remoteTable: remote.name, options };
     });
   },
 

@@ -24,9 +24,10 @@ function readForeignServerInputs(r: Reader): ForeignServerInputs {
   return {
     connection: r.object("connection", readConnection),
     name: r.text("name"),
-    host: r.text("host"),
-    port: r.number("port"),
-    dbname: r.text("dbname"),
+    // A refresh of a server whose host, port or dbname option was dropped by hand stores none (check requires them in inputs).
+    host: r.optionalText("host") ?? "",
+    port: r.optionalNumber("port") ?? 0,
+    dbname: r.optionalText("dbname") ?? "",
     options: r.textMap("options"),
   };
 }

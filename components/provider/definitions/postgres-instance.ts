@@ -115,7 +115,7 @@ export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, Postgr
     }
     const found = await inspectContainer(op.label, id);
     // A stopped container publishes no port: the stored endpoint stays.
-    const endpoint = found?.endpoint ?? stored.endpoint;
+    const endpoint = found?.endpoint ?? stored?.endpoint;
     if (!found || !endpoint) {
       return undefined;
     }

@@ -1,5 +1,6 @@
 /** What a TieredPartition does in PostgreSQL: create, refresh, evolve, archive and decommission one period. */
 import { readForeignTable, readPartition, readRelation } from "../../db/catalog";
+import { splitForeignTableOptions } from "../../sql/catalog";
 import { withSession } from "../../db/client";
 import { withDetail } from "../../db/session";
 import { archiveTableOf, ArchiveTarget, foreignTableOptions } from "../../model/rotation";
@@ -7,6 +8,7 @@ import { columnNamesOf } from "../../model/table-shape";
 import { TierStep } from "../../planner/plan-tier-change";
 import { buildAlterForeignTableOptionsSql, buildCreateForeignPartitionSql, buildForeignTableProbeSql } from "../../sql/fdw";
 import { archiveIndex, buildCreateArchiveTableSql, buildCreateLocalPartitionSql, buildTableEvolutionSql } from "../../sql/tables";
+import { invalidInputs } from "../../errors";
 import { Operation } from "../definition";
 import { applyArchiveRotation } from "../rotation/archive-partition";
 import { applyDecommission } from "../rotation/decommission";
@@ -53,14 +55,11 @@ export async function createPartition(op: Operation, p: TieredPartitionInputs): 
 /**
  * The period as the catalog shows it: local or foreign, attached or not,
  * its bounds, and for a foreign partition its server, schema and options.
- * A foreign partition pgtier knows no archive for (a cutover committed after
- * the state was last written) keeps its stored tier: the next update finds
- * the cutover done and only completes it.
  */
 export async function readTieredPartition(
   op: Operation,
   p: TieredPartitionInputs,
-  stored: TieredPartitionOutputs,
+  stored: TieredPartitionOutputs | undefined,
 ): Promise<(TieredPartitionInputs & TieredPartitionOutputs) | undefined> {
   return withSession(op.label, p.connection, async (s) => {
     const found = await readPartition(s, partitionOf(p), parentOf(p), boundsOf(p));
@@ -68,21 +67,48 @@ export async function readTieredPartition(
       return undefined;
     }
     const state = { ...p, ...stored, attached: found.attached, from: found.from, to: found.to };
-    if (found.kind === "r" || !p.archive) {
-      return found.kind === "r" ? { ...state, tier: "local" } : state;
+    if (found.kind === "r") {
+      return { ...state, tier: "local" };
     }
     const table = await readForeignTable(s, found.oid);
-    const { schema_name = p.schema, table_name = p.name, ...options } = table?.options ?? {};
+    if (!p.archive) {
+      refuseUnlessRefresh(op, p, table?.server, stored);
+      return state;
+    }
+    const { remote, options } = splitForeignTableOptions(table?.options ?? {}, partitionOf(p));
     const known = p.archive;
     // Only what the catalog can contradict; an unset schema means public.
     const archive = {
       ...known,
       server: table?.server ?? known.server,
-      schema: schema_name !== (known.schema ?? "public") ? schema_name : known.schema,
+      schema: remote.schema !== (known.schema ?? "public") ? remote.schema : known.schema,
     };
     // A foreign table pointing at another table name is drift the program cannot express; keep it visible.
-    return { ...state, tier: "archive", archive, options, remoteTable: table_name !== p.name ? table_name : undefined };
+    return { ...state, tier: "archive", archive, options, remoteTable: remote.name !== p.name ? remote.name : undefined };
   });
+}
+
+/**
+ * A foreign partition where pgtier knows of no archive (its inputs are
+ * local). On refresh, a cutover that committed after the state was last
+ * written: the partition keeps its stored tier, and the next update finds
+ * the cutover done and completes it. On adoption, an object that differs
+ * from the program: refused.
+ */
+function refuseUnlessRefresh(
+  op: Operation,
+  p: TieredPartitionInputs,
+  server: string | undefined,
+  stored: TieredPartitionOutputs | undefined,
+): void {
+  if (stored === undefined) {
+    throw invalidInputs(op.label, [
+      {
+        property: "tier",
+        reason: `${p.schema}.${p.name} already exists as a foreign partition (through server ${JSON.stringify(server)}) and the program makes it local; drop it, or change the program to match it`,
+      },
+    ]);
+  }
 }
 
 /** In place, no rows moving: re-attach, new foreign table options, columns added and indexes changed on the archive table. */

@@ -71,7 +71,8 @@ export const tieredPartition: ResourceDefinition<TieredPartitionInputs, TieredPa
       return archiveRows(op, news, change.steps);
     }
     await evolvePartition(op, olds, news);
-    return { archivedRows: olds.archivedRows, archivedChecksum: olds.archivedChecksum };
+    // Nothing moved: what the last archiving recorded, and drift the update does not touch, stay.
+    return { archivedRows: olds.archivedRows, archivedChecksum: olds.archivedChecksum, remoteTable: olds.remoteTable };
   },
 
   delete: (op, _id, p) => decommission(op, p),

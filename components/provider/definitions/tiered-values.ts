@@ -43,12 +43,20 @@ export const TIERED_PARTITION_DEFAULTS = Object.freeze({
   ...ROTATION_DEFAULTS,
 });
 
+/** An archive target, or undefined when the bag holds none pgtier can use (no connection). */
+function readUsableTarget(r: Reader): ArchiveTarget | undefined {
+  return r.optionalObject("archive", (a) => (a.has("connection") ? readArchiveTarget(a) : undefined));
+}
+
+/**
+ * The tier. Inputs always carry an archive target when archived (check
+ * requires it); a state an earlier pgtier refreshed after an unrecorded
+ * cutover holds one without a connection, and reads as local: the next
+ * update finds the cutover done and completes it.
+ */
 function readTier(r: Reader): TierInputs {
-  const archive = r.optionalObject("archive", readArchiveTarget);
-  if (r.oneOf("tier", TIERS) === "local") {
-    return { tier: "local", archive };
-  }
-  return { tier: "archive", archive: r.object("archive", readArchiveTarget) };
+  const archive = r.oneOf("tier", TIERS) === "archive" ? readUsableTarget(r) : undefined;
+  return archive ? { tier: "archive", archive } : { tier: "local" };
 }
 
 export function readTieredPartitionInputs(r: Reader): TieredPartitionInputs {

@@ -28,7 +28,8 @@ function readUserMappingInputs(r: Reader): UserMappingInputs {
     connection: r.object("connection", readConnection),
     server: r.text("server"),
     localUser: r.optionalText("localUser"),
-    remoteUser: r.text("remoteUser"),
+    // A refresh of a mapping whose user option was dropped by hand stores none (check requires one in inputs).
+    remoteUser: r.optionalText("remoteUser") ?? "",
     password: r.text("password"),
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * What the provider does around every definition, shown on an in-memory
+ * resource type: defaults, validation before anything runs, one decode into
+ * a frozen value, state built over the inputs as given, adoption.
+ */
+import assert from "node:assert/strict";
+import { Reader } from "../../components/model/reader";
+import { Operation, ResourceDefinition } from "../../components/provider/definition";
+import { defineResource } from "../../components/provider/resource-type";
+import { readTieredPartitionInputs, TIERED_PARTITION_DEFAULTS } from "../../components/provider/definitions/tiered-values";
+import { archiveConnection, emp2025Partition, employeeColumns, mainConnection } from "./fixtures";
+
+interface NoteInputs {
+  readonly name: string;
+  readonly size: number;
+}
+
+/** A resource type whose objects live in a Map. */
+function notes(store: Map<string, NoteInputs>, seen: unknown[] = []): ResourceDefinition<NoteInputs, { readonly createdAt: string }> {
+  return {
+    name: "Note",
+    defaults: { size: 1 },
+    diff: { update: ["size"], replace: ["name"] },
+    validate: (news) => (typeof news.name === "string" ? [] : [{ property: "name", reason: "name is required" }]),
+    decode: (r: Reader) => ({ name: r.text("name"), size: r.number("size") }),
+    decodeOutputs: (r: Reader) => ({ createdAt: r.text("createdAt") }),
+    idFor: (n) => n.name,
+    async create(_op, n) {
+      seen.push(n);
+      store.set(n.name, n);
+      return { id: n.name, outputs: { createdAt: "today" } };
+    },
+    async read(_op, id, n, stored) {
+      const found = store.get(id);
+      return found && { ...n, ...found, createdAt: stored?.createdAt ?? "earlier" };
+    },
+    async update(_op, _id, olds, news) {
+      store.set(news.name, news);
+      return { createdAt: olds.createdAt };
+    },
+    async delete(_op, id) {
+      store.delete(id);
+    },
+  };
+}
+
+const op: Operation = { label: 'Note "n"', progress: () => undefined };
+
+describe("defineResource", () => {
+  it("fills defaults, decodes once into a frozen value, and keeps keys it does not read in the state", async () => {
+    // GIVEN
+    const seen: unknown[] = [];
+    const type = defineResource(notes(new Map(), seen));
+    // WHEN
+    const created = await type.create(op, type.withDefaults({ name: "n", comment: "kept" }));
+    // THEN
+    assert.deepEqual(created, { id: "n", outs: { name: "n", size: 1, comment: "kept", createdAt: "today" } });
+    assert.ok(Object.isFrozen(seen[0]), "the definition got a frozen value");
+    assert.equal(type.diff(op.label, created.outs, type.withDefaults({ name: "n", comment: "kept" })).changes, false);
+  });
+
+  it("refuses invalid inputs before the definition runs, naming the resource", async () => {
+    const seen: unknown[] = [];
+    const type = defineResource(notes(new Map(), seen));
+    await assert.rejects(type.create(op, { size: 2 }), { message: 'Note "n" has invalid arguments:\n  - name is required' });
+    assert.deepEqual(seen, []);
+  });
+
+  it("adopts an object that matches the inputs, and refuses one that differs, naming the property", async () => {
+    const store = new Map([["n", { name: "n", size: 1 }]]);
+    const type = defineResource(notes(store));
+    assert.deepEqual(await type.create(op, { name: "n", size: 1 }), { id: "n", outs: { name: "n", size: 1, createdAt: "earlier" } });
+    await assert.rejects(type.create(op, { name: "n", size: 2 }), {
+      message: 'Note "n": n already exists and differs from the program in size; drop it, or change the program to match it',
+    });
+  });
+
+  it("builds read and update results over the stored bag, dropping what became undefined", async () => {
+    const type = defineResource(notes(new Map([["n", { name: "n", size: 3 }]])));
+    const state = { name: "n", size: 1, createdAt: "today", comment: "kept" };
+    assert.deepEqual(await type.read(op, "n", state), { name: "n", size: 3, createdAt: "today", comment: "kept" });
+    assert.deepEqual(await type.update(op, "n", state, { name: "n", size: 4, comment: "kept" }), {
+      name: "n",
+      size: 4,
+      comment: "kept",
+      createdAt: "today",
+    });
+  });
+
+  it("explains a stored state it cannot read, without showing the value", async () => {
+    const type = defineResource(notes(new Map()));
+    await assert.rejects(type.delete(op, "n", { name: "n", size: "s3cret" }), (err: unknown) => {
+      assert.ok(err instanceof Error);
+      assert.match(
+        err.message,
+        /^Note "n" has invalid arguments:\n {2}- size must be a number, got string; the stored state was edited by hand/,
+      );
+      assert.ok(!err.message.includes("s3cret"));
+      return true;
+    });
+  });
+});
+
+describe("TieredPartition state from an earlier pgtier", () => {
+  it("reads an archive target without a connection (a refresh after an unrecorded cutover) as local, for the next update to complete", () => {
+    // GIVEN: what the previous read stored for a local partition found foreign
+    const bag = {
+      ...TIERED_PARTITION_DEFAULTS,
+      ...emp2025Partition,
+      columns: employeeColumns,
+      partitionKey: "hire_date",
+      tier: "archive",
+      archive: { server: "archive_server" },
+    };
+    // THEN
+    assert.equal(readTieredPartitionInputs(new Reader(bag)).tier, "local");
+    const archived = { ...bag, archive: { connection: archiveConnection, server: "archive_server" } };
+    assert.deepEqual(readTieredPartitionInputs(new Reader(archived)).archive, {
+      connection: archiveConnection,
+      server: "archive_server",
+      schema: undefined,
+    });
+    assert.deepEqual(readTieredPartitionInputs(new Reader(bag)).connection, mainConnection);
+  });
+});
