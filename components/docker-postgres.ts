@@ -18,7 +18,7 @@ export interface DockerPostgresArgs {
   readonly volumeName?: string;
   /**
    * Port on 127.0.0.1 to publish PostgreSQL on.
-   * @default 0 (Docker picks a free port)
+   * @default 0 (a free port, picked when the container is created and kept across restarts)
    */
   readonly hostPort?: pulumi.Input<number>;
   /**

@@ -79,6 +79,24 @@ export function resolveAsOf(explicit?: string, env: NodeJS.ProcessEnv = process.
   return explicit ?? (env.PGTIER_AS_OF || undefined) ?? new pulumi.Config("pgtier").get("asOf") ?? todayUtc();
 }
 
+/** Archive keys that would share one foreign server (`x-y` and `x_y` both give `x_y_server`). */
+function checkServerNames(keys: readonly string[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const owner = new Map<string, string>();
+  for (const key of keys) {
+    const server = foreignServerName(key);
+    const other = owner.get(server);
+    if (other !== undefined) {
+      failures.push({
+        property: `archives.${key}`,
+        reason: `archives ${JSON.stringify(other)} and ${JSON.stringify(key)} would both be reached through foreign server ${server}; rename one of them (a key's characters other than letters, digits and _ become _)`,
+      });
+    }
+    owner.set(server, other ?? key);
+  }
+  return failures;
+}
+
 /** Every problem with the arguments that the planner does not see; none when they are fine. */
 export function validateTieredTable(args: TieredTableArgs, layout: Layout): CheckFailure[] {
   const failures: CheckFailure[] = [];
@@ -91,6 +109,7 @@ export function validateTieredTable(args: TieredTableArgs, layout: Layout): Chec
       });
     }
   });
+  failures.push(...checkServerNames(keys));
   if (args.policy.retentionPeriods !== undefined && !args.backup?.location) {
     failures.push({
       property: "backup.location",

@@ -10,7 +10,7 @@
  * Config (namespace pgtier):
  *   image            PostgreSQL image (default pgtier/postgres:15; postgres:16 works where a registry is reachable)
  *   password         superuser password of every instance (secret, required)
- *   mainPort         port on 127.0.0.1 for the main instance (default 0: any free port)
+ *   mainPort         port on 127.0.0.1 for the main instance (default 0: a free port, picked once and kept across restarts)
  *   archivePort      port for the archive instance when `archives` is not set (default 0)
  *   namePrefix       prefix of container, volume and network names (default pgtier-<stack>)
  *   asOf             the date the layout is for (default today, UTC)
@@ -19,7 +19,7 @@
  *   hotPeriods       periods kept local, counting the current one (default 1)
  *   futurePeriods    periods created ahead (default 1)
  *   retentionPeriods periods kept in all; older ones are decommissioned (default: forever)
- *   archives         archive instances and the periods each holds, e.g.
+ *   archives         archive instances and the periods each holds, one entry per instance, ranges that do not overlap, e.g.
  *                    [{"name": "archive-a", "to": "2026-03-01"}, {"name": "archive-b", "from": "2026-03-01", "port": 15434}]
  *                    (default: one instance "archive" holding every period)
  *   backupLocation   directory for final backups before decommissioning (required with retentionPeriods)
@@ -29,21 +29,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DockerNetwork, DockerPostgres, Period, PostgresInstance, TieredTable } from "../components";
+import { ArchiveConfig, archiveConfigProblems } from "./archives";
 import { employees } from "./guide";
-
-/** One entry of the `archives` config. */
-interface ArchiveConfig {
-  readonly name: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly port?: number;
-}
 
 const config = new pulumi.Config("pgtier");
 const prefix = config.get("namePrefix") ?? `pgtier-${pulumi.getStack()}`;
 const image = config.get("image") ?? "pgtier/postgres:15";
 const password = config.requireSecret("password");
 const archiveConfigs = config.getObject<ArchiveConfig[]>("archives") ?? [{ name: "archive", port: config.getNumber("archivePort") ?? 0 }];
+const problems = archiveConfigProblems(archiveConfigs);
+if (problems.length > 0) {
+  // A RunError is shown as its message alone, without a stack trace.
+  throw new pulumi.RunError(`the stack's config is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+}
 const backupLocation = config.get("backupLocation");
 
 const network = new DockerNetwork("network", { name: prefix });

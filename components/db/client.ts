@@ -1,6 +1,9 @@
 /** Connections to PostgreSQL, with errors that say which resource, where, and what to do. */
 import { Client } from "pg";
+import { inspectContainer } from "../docker/container";
+import { Operation } from "../model/operation";
 import { Connection } from "../model/types";
+import { lockWaits } from "./blockers";
 import { postgresError, Session } from "./session";
 
 /** Where a connection points, for messages (never the password). */
@@ -39,34 +42,77 @@ export function explainConnectError(label: string, c: Connection, err: unknown):
   return new Error(`${label}: could not connect to ${where} (${hint})`);
 }
 
-/** Opens one connection for `label`, runs `fn` on its session, and always closes it. */
-export async function withSession<T>(label: string, c: Connection, fn: (session: Session) => Promise<T>): Promise<T> {
-  const client = new Client({
-    host: c.host,
-    port: c.port,
-    user: c.user,
-    password: c.password,
-    database: c.database,
-    connectionTimeoutMillis: 15_000,
-    application_name: "pgtier",
-  });
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => undefined);
-    throw explainConnectError(label, c, err);
+/** How long pgtier waits for a managed container that is (re)starting to accept logins. */
+const STARTING_TIMEOUT_MS = 60_000;
+
+/** Connection failures of a server that is starting: refused, reset, or PostgreSQL's "the database system is starting up". */
+function isStarting(err: unknown): boolean {
+  const code = postgresError(err).code;
+  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "57P03";
+}
+
+/**
+ * Where to connect now. A managed container's published port is read from
+ * Docker at each connection, so a port the state holds from before a
+ * restart is never used; a container that is gone or stopped is an error
+ * naming it and the fix.
+ */
+export async function resolveConnection(op: Operation, c: Connection): Promise<Connection> {
+  if (!c.container) {
+    return c;
   }
+  const found = await inspectContainer(op.label, c.container);
+  if (!found) {
+    throw new Error(
+      `${op.label}: the container ${c.container} of the instance it lives on is gone; run pulumi up to create it again on its data volume (pulumi destroy needs it too) — nothing was changed`,
+    );
+  }
+  if (!found.running) {
+    throw new Error(
+      `${op.label}: the container ${c.container} is not running (${found.status}); start it (docker start ${c.container}), then run pulumi again — nothing was changed`,
+    );
+  }
+  return found.endpoint ? { ...c, ...found.endpoint } : c;
+}
+
+/** A client logged in to `c`; a managed container that is starting is waited for. */
+async function connect(op: Operation, c: Connection): Promise<Client> {
+  const deadline = Date.now() + (c.container ? STARTING_TIMEOUT_MS : 0);
+  for (;;) {
+    const target = await resolveConnection(op, c);
+    const client = new Client({ ...target, connectionTimeoutMillis: 15_000, application_name: "pgtier" });
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      if (!isStarting(err) || Date.now() >= deadline) {
+        throw explainConnectError(op.label, target, err);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** Opens one connection for `op`, runs `fn` on its session, and always closes it. */
+export async function withSession<T>(op: Operation, c: Connection, fn: (session: Session) => Promise<T>): Promise<T> {
+  const client = await connect(op, c);
   try {
-    return await fn(new Session(label, client));
+    const waits = lockWaits();
+    // The session's pid (to watch its lock waits) and its lock_timeout, in one round trip.
+    const setup = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid, set_config('lock_timeout', $1, false)", [
+      `${waits.timeoutMs}ms`,
+    ]);
+    return await fn(new Session(op, client, setup.rows[0].pid, () => connect(op, c), waits));
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
 /** One session per connection, all open while `fn` runs (e.g. a rotation's readers on both instances). */
-export function withSessions<T>(label: string, connections: readonly Connection[], fn: (sessions: Session[]) => Promise<T>): Promise<T> {
+export function withSessions<T>(op: Operation, connections: readonly Connection[], fn: (sessions: Session[]) => Promise<T>): Promise<T> {
   const open = (i: number, sessions: Session[]): Promise<T> =>
-    i === connections.length ? fn(sessions) : withSession(label, connections[i], (s) => open(i + 1, [...sessions, s]));
+    i === connections.length ? fn(sessions) : withSession(op, connections[i], (s) => open(i + 1, [...sessions, s]));
   return open(0, []);
 }
 
@@ -75,12 +121,12 @@ export function withSessions<T>(label: string, connections: readonly Connection[
  * runs initdb first). On timeout the error carries `context()`, e.g. the
  * container's last log lines.
  */
-export async function waitForLogin(label: string, c: Connection, timeoutMs: number, context: () => Promise<string>): Promise<void> {
+export async function waitForLogin(op: Operation, c: Connection, timeoutMs: number, context: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
-      await withSession(label, c, (s) => s.run("SELECT 1"));
+      await withSession(op, c, (s) => s.run("SELECT 1"));
       return;
     } catch (err) {
       last = err;
@@ -88,5 +134,5 @@ export async function waitForLogin(label: string, c: Connection, timeoutMs: numb
     }
   }
   const reason = last instanceof Error ? last.message : String(last);
-  throw new Error(`${label}: PostgreSQL did not accept connections within ${timeoutMs / 1000}s (${reason}); ${await context()}`);
+  throw new Error(`${op.label}: PostgreSQL did not accept connections within ${timeoutMs / 1000}s (${reason}); ${await context()}`);
 }

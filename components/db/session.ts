@@ -3,12 +3,17 @@
  * one resource. Statements that fail name the resource and the statement
  * (passwords redacted); reads are typed by the row they return; COPY
  * streams and transactions go through here too, so no other code holds a
- * `pg` client.
+ * `pg` client. Every statement waits for its locks at most lock_timeout per
+ * attempt, says who it waits for, and is retried (a whole transaction when
+ * it is one) before it fails with nothing changed.
  */
 import { Readable, Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client, QueryResultRow } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { Operation } from "../model/operation";
 import { isBag } from "../model/reader";
+import { Blocker, describeBlockers, isLockConflict, LockWaits, watchBlockers } from "./blockers";
 
 /** A PostgreSQL error as `pg` reports it. */
 export interface PostgresError {
@@ -37,27 +42,58 @@ export function redactSql(sql: string): string {
   return sql.replace(/("password"|\bpassword)(\s+)'(?:[^']|'')*'/gi, "$1$2'[secret]'");
 }
 
-function firstLine(sql: string): string {
+/** The first line of a statement, redacted and shortened, to name it in messages. */
+export function firstLine(sql: string): string {
   const line = redactSql(sql.split("\n")[0]);
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 /** SQL on one connection, for one resource. */
 export class Session {
+  private depth = 0;
+  private blockers: readonly Blocker[] = [];
+
   constructor(
-    /** `ForeignServer "archive"`: who the SQL runs for, the prefix of every error. */
-    readonly label: string,
+    /** The resource the SQL runs for (every error names it) and where its progress goes. */
+    private readonly op: Operation,
     private readonly client: Client,
+    /** The backend's process id, to find who it waits for. */
+    private readonly pid: number,
+    /** Opens another connection to the same database, to watch this one's lock waits. */
+    private readonly reconnect: () => Promise<Client>,
+    private readonly waits: LockWaits,
   ) {}
 
-  /** Runs one statement; a failure names the resource and the statement, and keeps PostgreSQL's error as its cause. */
+  /** `ForeignServer "archive"`: who the SQL runs for. */
+  get label(): string {
+    return this.op.label;
+  }
+
+  /** The sessions the last statement waited for (empty when it never waited long enough to look). */
+  get lastBlockers(): readonly Blocker[] {
+    return this.blockers;
+  }
+
+  /**
+   * Runs one statement; a failure names the resource and the statement, and
+   * keeps PostgreSQL's error as its cause. Outside a transaction, a lock
+   * not granted in time is retried.
+   */
   async run(sql: string, params: readonly unknown[] = []): Promise<void> {
+    await (this.depth > 0 ? this.statement(sql, params) : this.retryingLocks(firstLine(sql), () => this.statement(sql, params)));
+  }
+
+  private async statement(sql: string, params: readonly unknown[]): Promise<void> {
+    const watch = watchBlockers(this.reconnect, this.pid, firstLine(sql), this.op.progress);
     try {
       await this.client.query(sql, [...params]);
     } catch (err) {
       const e = postgresError(err);
       const extra = [e.detail, e.hint].filter(Boolean).join(" ");
       throw new Error(`${this.label}: PostgreSQL refused ${firstLine(sql)}: ${e.message}${extra ? ` (${extra})` : ""}`, { cause: err });
+    } finally {
+      this.blockers = watch.seen();
+      await watch.stop();
     }
   }
 
@@ -71,9 +107,10 @@ export class Session {
     return (await this.rows<R>(sql, params))[0];
   }
 
-  /** Runs `fn` inside BEGIN ... COMMIT; any error rolls back and is rethrown. */
+  /** Runs `fn` inside BEGIN ... COMMIT; any error rolls back and is rethrown. The caller handles lock conflicts. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.client.query("BEGIN");
+    this.depth++;
     try {
       const result = await fn();
       await this.client.query("COMMIT");
@@ -81,13 +118,20 @@ export class Session {
     } catch (err) {
       await this.client.query("ROLLBACK").catch(() => undefined);
       throw err;
+    } finally {
+      this.depth--;
     }
+  }
+
+  /** Runs `fn` in a transaction, again from the start when a lock is not granted in time; `what` names it in messages. */
+  locked<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.retryingLocks(what, () => this.transaction(fn));
   }
 
   /** Runs statements in one transaction: all of them happen, or none. */
   async runAll(statements: readonly string[]): Promise<void> {
     if (statements.length > 0) {
-      await this.transaction(() => this.runEach(statements));
+      await this.locked(firstLine(statements[0]), () => this.runEach(statements));
     }
   }
 
@@ -104,7 +148,7 @@ export class Session {
    * way everything rolls back, so nothing is left half-made.
    */
   async runThenProbe(statements: readonly string[], probes: readonly string[], explain: (e: PostgresError) => string): Promise<void> {
-    await this.transaction(async () => {
+    await this.locked(firstLine(statements[0] ?? probes[0] ?? ""), async () => {
       await this.runEach(statements);
       try {
         for (const sql of probes) {
@@ -124,5 +168,29 @@ export class Session {
   /** `COPY ... FROM STDIN` as a stream to write its input to; it finishes when the COPY has. */
   copyIn(sql: string): Writable {
     return this.client.query(copyFrom(sql));
+  }
+
+  /** Runs `attempt` until it is not refused a lock, pausing longer each time; then fails naming who held the lock. */
+  private async retryingLocks<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    const { timeoutMs, attempts } = this.waits;
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isLockConflict(err)) {
+          throw err;
+        }
+        const held = this.blockers.length > 0 ? `; held by ${describeBlockers(this.blockers)}` : "";
+        if (n >= attempts) {
+          throw new Error(
+            `${this.label}: ${what} could not get its locks within ${timeoutMs} ms in ${attempts} attempts${held}; nothing was changed — ` +
+              `run pulumi up again once that session is done, or end it (SELECT pg_terminate_backend(<pid>))`,
+            { cause: err },
+          );
+        }
+        this.op.progress(`${what}: lock not granted within ${timeoutMs} ms (attempt ${n} of ${attempts})${held}; trying again`);
+        await sleep(Math.min(5000, 250 * n));
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@
  * network, with its data on a named volume and its port published on
  * 127.0.0.1 only.
  */
+import { createServer } from "node:net";
 import { PassThrough, Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { Endpoint } from "../model/types";
@@ -76,12 +77,12 @@ export async function removeContainer(name: string): Promise<void> {
 export async function inspectContainer(
   label: string,
   name: string,
-): Promise<{ endpoint?: Endpoint; image: string; running: boolean } | undefined> {
+): Promise<{ endpoint?: Endpoint; image: string; running: boolean; status: string } | undefined> {
   try {
     const info = await dockerClient().getContainer(name).inspect();
     const binding = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
     const endpoint = binding ? { host: "127.0.0.1", port: Number(binding.HostPort) } : undefined;
-    return { endpoint, image: info.Config.Image, running: info.State.Running };
+    return { endpoint, image: info.Config.Image, running: info.State.Running && !info.State.Restarting, status: info.State.Status };
   } catch (err) {
     if (isNotFound(err)) {
       return undefined;
@@ -107,49 +108,86 @@ async function clearLeftover(label: string, name: string): Promise<void> {
   await removeContainer(name);
 }
 
-/** Creates and starts the container; returns the endpoint published on 127.0.0.1. */
-export async function startContainer(label: string, c: PostgresContainer): Promise<Endpoint> {
-  const name = c.containerName;
-  const docker = dockerClient();
-  try {
-    await clearLeftover(label, name);
-    const container = await docker.createContainer({
-      name,
-      Image: c.image,
-      Env: [
-        `POSTGRES_USER=${c.user}`,
-        `POSTGRES_PASSWORD=${c.password}`,
-        `POSTGRES_DB=${c.database}`,
-        `PGDATA=${DATA_DIR}`,
-        ...Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      ],
-      Labels: { [MANAGED_LABEL]: "true" },
-      ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
-      Healthcheck: {
-        Test: ["CMD-SHELL", `pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB" -h 127.0.0.1`],
-        Interval: 2_000_000_000,
-        Timeout: 5_000_000_000,
-        Retries: 30,
-      },
-      HostConfig: {
-        PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: c.hostPort ? String(c.hostPort) : "" }] },
-        Mounts: [{ Type: "volume", Source: c.volume, Target: DATA_DIR }],
-        NetworkMode: c.network,
-        RestartPolicy: { Name: "unless-stopped" },
-      },
-      NetworkingConfig: { EndpointsConfig: { [c.network]: { Aliases: [name] } } },
+/** A port on 127.0.0.1 that nothing listens on now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
     });
-    await container.start();
-  } catch (err) {
-    if (err instanceof Error && err.message.startsWith(label)) {
-      throw err;
+  });
+}
+
+/** Docker's refusal of a host port another process took between our look and its start. */
+function isPortTaken(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /port is already allocated|address already in use/i.test(message);
+}
+
+/** Creates and starts the container with 5432 published on 127.0.0.1:`port`. */
+async function startOn(c: PostgresContainer, port: number): Promise<void> {
+  const name = c.containerName;
+  const container = await dockerClient().createContainer({
+    name,
+    Image: c.image,
+    Env: [
+      `POSTGRES_USER=${c.user}`,
+      `POSTGRES_PASSWORD=${c.password}`,
+      `POSTGRES_DB=${c.database}`,
+      `PGDATA=${DATA_DIR}`,
+      ...Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ],
+    Labels: { [MANAGED_LABEL]: "true" },
+    ExposedPorts: { [`${CONTAINER_PORT}/tcp`]: {} },
+    Healthcheck: {
+      Test: ["CMD-SHELL", `pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB" -h 127.0.0.1`],
+      Interval: 2_000_000_000,
+      Timeout: 5_000_000_000,
+      Retries: 30,
+    },
+    HostConfig: {
+      PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
+      Mounts: [{ Type: "volume", Source: c.volume, Target: DATA_DIR }],
+      NetworkMode: c.network,
+      // Back by itself after a dockerd restart or a reboot, unless someone stopped it.
+      RestartPolicy: { Name: "unless-stopped" },
+    },
+    NetworkingConfig: { EndpointsConfig: { [c.network]: { Aliases: [name] } } },
+  });
+  await container.start();
+}
+
+/**
+ * Creates and starts the container; returns the endpoint published on
+ * 127.0.0.1. The host port is `hostPort`, else `preferred` (the one it had,
+ * when it is created again), else a free one picked now. It is published
+ * explicitly, so it stays the same across container and dockerd restarts and
+ * reboots, and the state never goes stale.
+ */
+export async function startContainer(label: string, c: PostgresContainer, preferred?: number): Promise<Endpoint> {
+  const fixed = c.hostPort ? c.hostPort : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const port = fixed ?? (attempt === 1 && preferred ? preferred : await freePort());
+    try {
+      await clearLeftover(label, c.containerName);
+      await startOn(c, port);
+      return { host: "127.0.0.1", port };
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith(label)) {
+        throw err;
+      }
+      await removeContainer(c.containerName).catch(() => undefined);
+      if (fixed === undefined && attempt < 3 && isPortTaken(err)) {
+        continue;
+      }
+      throw explainDockerError(
+        label,
+        `start container ${c.containerName} from image ${c.image} on port ${port} (build it with scripts/build-postgres-image.sh)`,
+        err,
+      );
     }
-    await removeContainer(name).catch(() => undefined);
-    throw explainDockerError(label, `start container ${name} from image ${c.image} (build it with scripts/build-postgres-image.sh)`, err);
   }
-  const found = await inspectContainer(label, name);
-  if (!found?.endpoint) {
-    throw new Error(`${label}: container ${name} publishes no port for ${CONTAINER_PORT}/tcp`);
-  }
-  return found.endpoint;
 }

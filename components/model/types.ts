@@ -13,6 +13,12 @@ export interface Connection {
   readonly password: string;
   /** Database to connect to. */
   readonly database: string;
+  /**
+   * The pgtier-managed container serving it, whose published port is read
+   * from Docker at each connection (a restart may have changed it).
+   * @default none: an existing server, reached at host and port
+   */
+  readonly container?: string;
 }
 
 /** A host and port. */
@@ -72,7 +78,15 @@ export interface CheckFailure {
 
 /** A connection, read from its bag. */
 export function readConnection(r: Reader): Connection {
-  return { host: r.text("host"), port: r.number("port"), user: r.text("user"), password: r.text("password"), database: r.text("database") };
+  const container = r.optionalText("container");
+  return {
+    host: r.text("host"),
+    port: r.number("port"),
+    user: r.text("user"),
+    password: r.text("password"),
+    database: r.text("database"),
+    ...(container === undefined ? {} : { container }),
+  };
 }
 
 /** An endpoint, read from its bag. */

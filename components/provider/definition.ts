@@ -9,15 +9,9 @@
 import { DiffSpec } from "../diff/diff";
 import { Bag, Reader } from "../model/reader";
 import { CheckFailure } from "../model/types";
-import { Progress } from "./progress";
+import { Operation } from "../model/operation";
 
-/** What one operation on a resource gets besides its values. */
-export interface Operation {
-  /** `ForeignServer "archive"`: the resource, as every message names it. */
-  readonly label: string;
-  /** Progress lines shown on the resource in `pulumi up`. */
-  readonly progress: Progress;
-}
+export { Operation } from "../model/operation";
 
 /** The names of a resource's inputs (of every variant, when its inputs are a union). */
 export type InputName<I> = I extends unknown ? Extract<keyof I, string> : never;
@@ -53,6 +47,14 @@ export interface ResourceDefinition<I extends object, O extends object> {
   decode(r: Reader): I;
   /** Reads the outputs from stored state. */
   decodeOutputs(r: Reader): O;
+  /**
+   * What changed outside pgtier since the state was written, looked at on
+   * every diff (no refresh needed): the properties to show as changed; an
+   * update follows that puts them right (e.g. a container removed by hand is
+   * created again). Throws, naming the object and the fix, when it cannot
+   * be acted on. Only for objects that cheap to look at (Docker's).
+   */
+  observe?(op: Operation, id: string, state: I & O): Promise<readonly string[]>;
   /**
    * The id the object gets from these inputs. Given, create first looks for
    * the object: one that already matches the inputs (a create interrupted

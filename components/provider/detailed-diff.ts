@@ -24,8 +24,8 @@ import { DetailedDiff } from "./resource-type";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
-/** Computes a resource's diff from its URN and old/new properties. */
-export type DiffFunction = (urn: string, olds: Bag, news: Bag) => DetailedDiff;
+/** Computes a resource's diff from its URN, id and old/new properties. */
+export type DiffFunction = (urn: string, id: string, olds: Bag, news: Bag) => Promise<DetailedDiff>;
 
 const KIND = {
   add: [provproto.PropertyDiff.Kind.ADD, provproto.PropertyDiff.Kind.ADD_REPLACE],
@@ -37,6 +37,7 @@ const KIND = {
 export interface DiffCall {
   readonly request: {
     getUrn(): string;
+    getId(): string;
     getOlds(): { toJavaScript(): Bag };
     getNews(): { toJavaScript(): Bag };
   };
@@ -44,10 +45,10 @@ export interface DiffCall {
 
 /** The gRPC Diff handler: a DiffResponse with changed keys and a detailed diff. */
 export function diffHandler(diff: DiffFunction) {
-  return (call: DiffCall, callback: grpc.sendUnaryData<unknown>): void => {
+  return async (call: DiffCall, callback: grpc.sendUnaryData<unknown>): Promise<void> => {
     try {
       const req = call.request;
-      const decision = diff(req.getUrn(), req.getOlds().toJavaScript(), req.getNews().toJavaScript());
+      const decision = await diff(req.getUrn(), req.getId(), req.getOlds().toJavaScript(), req.getNews().toJavaScript());
       const resp = new provproto.DiffResponse();
       resp.setChanges(decision.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
       resp.setReplacesList(decision.replaces);

@@ -6,7 +6,7 @@ import { PgtierProvider } from "./provider";
 
 const pgtier = new PgtierProvider();
 setEngineAddress(process.argv.slice(2));
-installDetailedDiff((urn, olds, news) => pgtier.detailedDiff(urn, olds, news));
+installDetailedDiff((urn, id, olds, news) => pgtier.detailedDiff(urn, id, olds, news));
 provider.main(pgtier, process.argv.slice(2)).catch((err: unknown) => {
   console.error(err);
   process.exit(1);

@@ -5,14 +5,14 @@
  * service itself, at the address the engine started the plugin with.
  */
 import * as grpc from "@grpc/grpc-js";
+import { Progress } from "../model/operation";
+
+export { noProgress, Progress } from "../model/operation";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const engproto = require("@pulumi/pulumi/proto/engine_pb");
-
-/** Reports one line of progress. */
-export type Progress = (message: string) => void;
 
 let engineAddress: string | undefined;
 let engine: { log(req: unknown, cb: (err: unknown) => void): void } | undefined;
@@ -42,9 +42,6 @@ export function engineProgress(urn: string): Progress {
     sending = sending.then(() => new Promise<void>((resolve) => engine?.log(req, () => resolve())));
   };
 }
-
-/** A progress sink that drops everything. */
-export const noProgress: Progress = () => undefined;
 
 /** `1234567` as `1,234,567`. */
 export function formatCount(n: number | string): string {

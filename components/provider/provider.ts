@@ -2,9 +2,9 @@
  * pgtier's Pulumi provider: dispatches the engine's calls to the resource
  * type a URN names. Secrets are unwrapped on the way in and marked again on
  * the way out; each resource type (resource-type.ts) applies its defaults,
- * validates and decodes. check and diff are pure (no database needed, so a
- * brand-new stack previews before any container exists); create, read,
- * update and delete do the I/O.
+ * validates and decodes. check and diff need no database, so a brand-new
+ * stack previews before any container exists (diff only looks at Docker
+ * objects it manages); create, read, update and delete do the I/O.
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { Bag } from "../model/reader";
@@ -25,6 +25,12 @@ export interface ProviderOptions {
    * @default the engine's log, shown on the resource in `pulumi up`
    */
   readonly progress?: (urn: string) => Progress;
+  /**
+   * Whether diff also looks at the Docker objects it manages for changes
+   * made by hand (a container removed or restarted on another port).
+   * @default true
+   */
+  readonly observe?: boolean;
 }
 
 function typeFor(urn: string): ResourceType {
@@ -55,14 +61,14 @@ export class PgtierProvider implements provider.Provider {
     return { inputs, failures: type.validate(plainBag(inputs), hasOlds ? plainBag(olds) : undefined) };
   }
 
-  async diff(_id: string, urn: string, olds: Bag, news: Bag): Promise<provider.DiffResult> {
-    const { changes, replaces, deleteBeforeReplace } = this.detailedDiff(urn, olds, news);
+  async diff(id: string, urn: string, olds: Bag, news: Bag): Promise<provider.DiffResult> {
+    const { changes, replaces, deleteBeforeReplace } = await this.detailedDiff(urn, id, olds, news);
     return { changes, replaces, deleteBeforeReplace };
   }
 
-  /** The diff with every changed property path (what `pulumi preview --diff` shows). Pure. */
-  detailedDiff(urn: string, olds: Bag, news: Bag): DetailedDiff {
-    return typeFor(urn).diff(labelFromUrn(urn), plainBag(olds), plainBag(news));
+  /** The diff with every changed property path (what `pulumi preview --diff` shows). */
+  detailedDiff(urn: string, id: string, olds: Bag, news: Bag): Promise<DetailedDiff> {
+    return typeFor(urn).diff(this.operation(urn), id, plainBag(olds), plainBag(news), this.options.observe ?? true);
   }
 
   async create(urn: string, inputs: Bag): Promise<provider.CreateResult> {

@@ -24,8 +24,11 @@ export interface ResourceType {
   withDefaults(news: Bag): Bag;
   /** Every problem with the inputs. Pure. */
   validate(news: Bag, olds?: Bag): CheckFailure[];
-  /** The diff of stored state and new inputs; a change that cannot be carried out throws. Pure. */
-  diff(label: string, olds: Bag, news: Bag): DetailedDiff;
+  /**
+   * The diff of stored state and new inputs, plus what the type observes
+   * changed outside pgtier; a change that cannot be carried out throws.
+   */
+  diff(op: Operation, id: string, olds: Bag, news: Bag, observe: boolean): Promise<DetailedDiff>;
   create(op: Operation, inputs: Bag): Promise<{ id: string; outs: Bag }>;
   read(op: Operation, id: string, state: Bag): Promise<Bag | undefined>;
   update(op: Operation, id: string, olds: Bag, news: Bag): Promise<Bag>;
@@ -47,6 +50,20 @@ export function toBag(value: object): Bag {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, defined(v)]),
   );
+}
+
+/** A diff with properties observed to have changed outside pgtier added as in-place updates. */
+function withObserved(diff: DetailedDiff, observed: readonly string[]): DetailedDiff {
+  const fresh = observed.filter((path) => !diff.changed.includes(path));
+  if (fresh.length === 0) {
+    return diff;
+  }
+  return {
+    ...diff,
+    changes: true,
+    changed: [...diff.changed, ...fresh],
+    details: [...diff.details, ...fresh.map((path) => ({ path, kind: "update" as const, replace: false }))],
+  };
 }
 
 /** Reads a bag with `read`; a value of the wrong shape is an error naming the property and the fix. */
@@ -84,40 +101,71 @@ async function adopt<I extends object, O extends object>(
   return { id, outs: toBag({ ...bag, ...found, ...inputs }) };
 }
 
+/** `news` with the definition's defaults filled in. */
+function withDefaults<I extends object, O extends object>(def: ResourceDefinition<I, O>, news: Bag): Bag {
+  return toBag({ ...(typeof def.defaults === "function" ? def.defaults(news) : def.defaults), ...news });
+}
+
+/** Validated and decoded inputs; invalid ones are one error naming the resource and each problem. */
+function inputsOf<I extends object, O extends object>(def: ResourceDefinition<I, O>, op: Operation, bag: Bag): I {
+  const failures = def.validate(bag);
+  if (failures.length > 0) {
+    throw invalidInputs(op.label, failures);
+  }
+  return decodeWith(op, withDefaults(def, bag), (r) => def.decode(r), "check the program's arguments");
+}
+
+/** The decoded state: inputs and outputs. */
+function stateOf<I extends object, O extends object>(def: ResourceDefinition<I, O>, op: Operation, bag: Bag): I & O {
+  return decodeWith(
+    op,
+    withDefaults(def, bag),
+    (r) => ({ ...def.decode(r), ...def.decodeOutputs(r) }),
+    "the stored state was edited by hand or written by another pgtier; fix it with pulumi stack export and import, or remove the resource from the state (pulumi state delete) and run pulumi up to adopt the object again",
+  );
+}
+
+/** What the definition observes changed by hand; nothing to look at when the stored state is not one it can read (update will say so). */
+async function observed<I extends object, O extends object>(
+  def: ResourceDefinition<I, O>,
+  op: Operation,
+  id: string,
+  olds: Bag,
+): Promise<readonly string[]> {
+  if (!def.observe) {
+    return [];
+  }
+  let state: I & O;
+  try {
+    state = stateOf(def, op, olds);
+  } catch (err) {
+    if (InputPropertiesError.isInstance(err)) {
+      return [];
+    }
+    throw err;
+  }
+  return def.observe(op, id, state);
+}
+
 /** The dispatchable form of a definition. */
 export function defineResource<I extends object, O extends object>(def: ResourceDefinition<I, O>): ResourceType {
-  const withDefaults = (news: Bag): Bag => toBag({ ...(typeof def.defaults === "function" ? def.defaults(news) : def.defaults), ...news });
-  const inputsOf = (op: Operation, bag: Bag): I => {
-    const failures = def.validate(bag);
-    if (failures.length > 0) {
-      throw invalidInputs(op.label, failures);
-    }
-    return decodeWith(op, withDefaults(bag), (r) => def.decode(r), "check the program's arguments");
-  };
-  const stateOf = (op: Operation, bag: Bag): I & O =>
-    decodeWith(
-      op,
-      withDefaults(bag),
-      (r) => ({ ...def.decode(r), ...def.decodeOutputs(r) }),
-      "the stored state was edited by hand or written by another pgtier; fix it with pulumi stack export and import, or remove the resource from the state (pulumi state delete) and run pulumi up to adopt the object again",
-    );
-
   return {
     name: def.name,
     diffRules: def.diff,
-    withDefaults,
+    withDefaults: (news) => withDefaults(def, news),
     validate: (news, olds) => def.validate(news, olds),
 
-    diff(label, olds, news) {
+    async diff(op, id, olds, news, observe) {
       const refused = def.refuse?.(olds, news) ?? [];
       if (refused.length > 0) {
-        throw invalidInputs(label, refused);
+        throw invalidInputs(op.label, refused);
       }
-      return { ...diffInputs(def.diff, olds, news), details: describeChanges(def.diff, olds, news) };
+      const decided = { ...diffInputs(def.diff, olds, news), details: describeChanges(def.diff, olds, news) };
+      return withObserved(decided, observe ? await observed(def, op, id, olds) : []);
     },
 
     async create(op, bag) {
-      const inputs = inputsOf(op, bag);
+      const inputs = inputsOf(def, op, bag);
       const adopted = await adopt(def, op, inputs, bag);
       if (adopted) {
         return adopted;
@@ -128,18 +176,18 @@ export function defineResource<I extends object, O extends object>(def: Resource
     },
 
     async read(op, id, bag) {
-      const state = stateOf(op, bag);
+      const state = stateOf(def, op, bag);
       const found = await def.read(op, id, state, state);
       return found && toBag({ ...bag, ...found });
     },
 
     async update(op, id, olds, news) {
-      const inputs = inputsOf(op, news);
-      return toBag({ ...news, ...inputs, ...(await def.update(op, id, stateOf(op, olds), inputs)) });
+      const inputs = inputsOf(def, op, news);
+      return toBag({ ...news, ...inputs, ...(await def.update(op, id, stateOf(def, op, olds), inputs)) });
     },
 
     async delete(op, id, bag) {
-      await def.delete(op, id, stateOf(op, bag));
+      await def.delete(op, id, stateOf(def, op, bag));
     },
   };
 }

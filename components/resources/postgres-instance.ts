@@ -18,7 +18,7 @@ export interface PostgresInstanceArgs {
   readonly volume?: pulumi.Input<string>;
   /**
    * Port on 127.0.0.1 to publish 5432 on.
-   * @default 0 (Docker picks a free port)
+   * @default 0 (a free port, picked when the container is created and kept across restarts)
    */
   readonly hostPort?: pulumi.Input<number>;
   /**
@@ -40,8 +40,10 @@ export interface PostgresInstanceArgs {
 
 /**
  * A PostgreSQL server. As a container it joins a user-defined network, keeps
- * its data on a named volume, publishes its port on 127.0.0.1 only, and is
- * created only once it accepts connections, so dependents can run at once.
+ * its data on a named volume, publishes its port on 127.0.0.1 only (a port
+ * picked once and kept across restarts), and is created only once it
+ * accepts connections, so dependents can run at once. A container removed by
+ * hand is created again by the next `pulumi up`, on the same volume and port.
  */
 export class PostgresInstance extends pulumi.CustomResource {
   /** Where pgtier (on this machine) connects. */
@@ -54,6 +56,8 @@ export class PostgresInstance extends pulumi.CustomResource {
   declare readonly password: pulumi.Output<string>;
   /** The database. */
   declare readonly database: pulumi.Output<string>;
+  /** The container's name; unset for an existing server. */
+  declare readonly containerName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PostgresInstanceArgs, opts?: pulumi.CustomResourceOptions) {
     super(pgtierType("PostgresInstance"), name, registerArgs(args, ["endpoint", "internalEndpoint"]), {
@@ -62,14 +66,21 @@ export class PostgresInstance extends pulumi.CustomResource {
     });
   }
 
-  /** The connection for resources in this instance's database (password stays secret). */
+  /**
+   * The connection for resources in this instance's database (password
+   * stays secret). For a container it names the container too, so each
+   * connection finds the port it publishes now.
+   */
   get connection(): pulumi.Output<ConnectionArgs> {
-    return pulumi.all([this.endpoint, this.user, this.password, this.database]).apply(([endpoint, user, password, database]) => ({
-      host: endpoint.host,
-      port: endpoint.port,
-      user,
-      password,
-      database,
-    }));
+    return pulumi
+      .all([this.endpoint, this.user, this.password, this.database, this.containerName])
+      .apply(([endpoint, user, password, database, container]) => ({
+        host: endpoint.host,
+        port: endpoint.port,
+        user,
+        password,
+        database,
+        ...(container ? { container } : {}),
+      }));
   }
 }

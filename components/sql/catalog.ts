@@ -75,6 +75,18 @@ SELECT n.nspname AS schema, c.relname AS name
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE a.relid <> $1::regclass`;
 
+/**
+ * The sessions a backend waits for (parameter: its pid): who they are,
+ * since when their current query runs, and the start of its text.
+ */
+export const blockingSessionsSql = `
+SELECT a.pid, a.usename AS "user", a.application_name AS application, a.state,
+       to_char(a.query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS query_start,
+       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 100) AS query
+  FROM pg_stat_activity a
+ WHERE a.pid = ANY (pg_blocking_pids($1))
+ ORDER BY a.pid`;
+
 /** Whether a database exists. */
 export const databaseSql = `SELECT datname FROM pg_database WHERE datname = $1`;
 

@@ -62,6 +62,21 @@ export function checkString(property: string, value: unknown, failures: CheckFai
   }
 }
 
+/**
+ * Checks the characters of a password that is known to be a string: any
+ * character works (quotes, backslashes, spaces, $, non-ASCII) but a line
+ * break or NUL, which the image's first start (initdb --pwfile) and libpq's
+ * password files cannot hold. The password itself is never shown.
+ */
+export function checkPasswordCharacters(property: string, value: unknown, failures: CheckFailure[]): void {
+  if (typeof value === "string" && /[\r\n\0]/.test(value)) {
+    failures.push({
+      property,
+      reason: `${property} contains a line break or NUL character, which PostgreSQL's tools cannot pass on; choose a password without them`,
+    });
+  }
+}
+
 /** Checks a TCP port number. */
 export function checkPort(property: string, value: unknown, failures: CheckFailure[], allowZero = false): void {
   if (isUnknown(value)) {
@@ -236,6 +251,12 @@ export function checkConnection(value: unknown, failures: CheckFailure[]): void 
   checkPort("connection.port", c.port, failures);
   checkString("connection.user", c.user, failures);
   checkString("connection.database", c.database, failures);
+  if (c.container !== undefined && typeof c.container !== "string" && !isUnknown(c.container)) {
+    failures.push({
+      property: "connection.container",
+      reason: "connection.container must be the name of the instance's container (pass instance.connection)",
+    });
+  }
   if (c.password !== undefined && typeof c.password !== "string" && !isUnknown(c.password)) {
     failures.push({
       property: "connection.password",

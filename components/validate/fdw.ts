@@ -4,6 +4,7 @@ import {
   checkConnection,
   checkIdentifier,
   checkOptionalIdentifier,
+  checkPasswordCharacters,
   checkPort,
   checkString,
   checkStringMap,
@@ -160,6 +161,7 @@ export function validateUserMappingArgs(news: Record<string, unknown>): CheckFai
         "password is required: postgres_fdw refuses password-less mappings for non-superusers; pass the remote role's password as a secret",
     });
   }
+  checkPasswordCharacters("password", news.password, failures);
   return failures;
 }
 

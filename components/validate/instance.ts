@@ -1,5 +1,5 @@
 /** Validators for Docker objects and PostgreSQL instances. */
-import { CheckFailure, checkIdentifier, checkPort, checkString, checkStringMap, isUnknown } from "./common";
+import { CheckFailure, checkIdentifier, checkPasswordCharacters, checkPort, checkString, checkStringMap, isUnknown } from "./common";
 
 const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -53,5 +53,6 @@ export function validatePostgresInstanceArgs(news: Record<string, unknown>): Che
   if (!isUnknown(news.password) && (typeof news.password !== "string" || news.password.length === 0)) {
     failures.push({ property: "password", reason: "password is required: set it as a Pulumi secret (pulumi config set --secret ...)" });
   }
+  checkPasswordCharacters("password", news.password, failures);
   return failures;
 }

@@ -5,6 +5,7 @@ import { MANAGED_LABEL } from "../../components/docker/client";
 import { PgtierProvider } from "../../components/provider/provider";
 import { POSTGRES_IMAGE } from "../support/env";
 import {
+  docker,
   forceRemoveContainer,
   inspectContainer,
   inspectNetwork,
@@ -147,6 +148,58 @@ describe("PostgresInstance (integration)", () => {
       assert.equal(found?.props.running, true);
       outs = updated;
       inputs = news;
+    });
+
+    it("keeps the port it picked across a docker restart: the state stays right, and a diff sees nothing", async () => {
+      // GIVEN: hostPort 0, the default: a free port was picked when the container was created
+      const port = (outs.endpoint as { port: number }).port;
+
+      // WHEN
+      await docker.getContainer(containerName).restart();
+
+      // THEN: published on the same port again; the diff waits until it accepts logins
+      assert.equal(Number((await inspectContainer(containerName))?.NetworkSettings.Ports["5432/tcp"]?.[0].HostPort), port);
+      assert.deepEqual(await instance.diff(containerName, outs, inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
+      assert.equal(await loginError(endpointConnection(outs)), undefined);
+    });
+
+    it("a container removed by hand: the diff shows it without a refresh, and the update creates it again, data and port kept", async () => {
+      await query(endpointConnection(outs), "CREATE TABLE survived (x int); INSERT INTO survived VALUES (7)");
+      await forceRemoveContainer(containerName);
+
+      // WHEN
+      const diff = await provider.detailedDiff(instance.urn, containerName, outs, inputs);
+      const updated = await instance.update(containerName, outs, inputs);
+
+      // THEN
+      assert.deepEqual(diff.details, [{ path: "running", kind: "update", replace: false }]);
+      assert.deepEqual(diff.replaces, [], "an update, not a replace");
+      assert.deepEqual(updated.endpoint, outs.endpoint, "the same port");
+      assert.deepEqual(await query(endpointConnection(updated), "SELECT x FROM survived"), [{ x: 7 }], "the volume's data is back");
+      assert.equal((await instance.diff(containerName, updated, inputs)).changes, false);
+      outs = updated;
+    });
+
+    it("a stopped container: the diff fails, naming it and the fix, and passes once it is started", async () => {
+      await docker.getContainer(containerName).stop();
+      try {
+        const message = await rejectionOf(instance.diff(containerName, outs, inputs));
+        assert.equal(
+          message,
+          `PostgresInstance "main": container ${containerName} is not running (exited); start it (docker start ${containerName}), then run pulumi again — nothing was changed`,
+        );
+      } finally {
+        await docker.getContainer(containerName).start();
+      }
+      assert.equal((await instance.diff(containerName, outs, inputs)).changes, false);
+    });
+
+    it("a database resource reaches the container by its name, whatever port its state holds", async () => {
+      const db = new ResourceUnderTest(provider, "Database", "reached");
+      const stale = { ...endpointConnection(outs), port: 1, container: containerName };
+      const { id } = await db.create({ connection: stale, name: "reached_db" });
+      assert.equal(id, "reached_db");
+      await db.delete(id, { connection: stale, name: "reached_db" });
     });
 
     it("delete removes the container, but the volume and its data stay", async () => {

@@ -8,6 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { installMockEngine, quiet, registered, Registration, settled } from "../support/mocks";
 import { archiveConnection, mainConnection, secret } from "./fixtures";
 
+/** The instances' connections as their `connection` outputs give them: with the container's name, to find its port at each connection. */
+const mainAt = { ...mainConnection, container: "pgtier-test-main" };
+const archiveAt = { ...archiveConnection, container: "pgtier-test-archive" };
+
 type Components = typeof import("../../components");
 type Guide = typeof import("../../stacks/guide");
 
@@ -105,7 +109,7 @@ describe("component graph (Pulumi mocks)", () => {
 
     it("exposes the instance's connection and endpoints from the provider's outputs", async () => {
       const { archive } = guideInstances();
-      assert.deepEqual(await settled(archive.instance.connection), archiveConnection);
+      assert.deepEqual(await settled(archive.instance.connection), archiveAt);
       assert.equal(await pulumi.isSecret(archive.instance.connection), true);
       assert.deepEqual(await settled(archive.instance.internalEndpoint), { host: "pgtier-test-archive", port: 5432 });
       assert.equal(await pulumi.isSecret(archive.instance.password), true);
@@ -153,7 +157,7 @@ describe("component graph (Pulumi mocks)", () => {
     it("installs postgres_fdw on the main instance", async () => {
       await guideLayout();
       assert.deepEqual(only("pgtier:index:Extension").inputs, {
-        connection: secret(mainConnection),
+        connection: secret(mainAt),
         name: "postgres_fdw",
       });
     });
@@ -161,7 +165,7 @@ describe("component graph (Pulumi mocks)", () => {
     it("points archive_server at the archive instance's internal endpoint, with the guide's options", async () => {
       await guideLayout();
       assert.deepEqual(only("pgtier:index:ForeignServer").inputs, {
-        connection: secret(mainConnection),
+        connection: secret(mainAt),
         name: "archive_server",
         host: "pgtier-test-archive",
         port: 5432,
@@ -173,7 +177,7 @@ describe("component graph (Pulumi mocks)", () => {
     it("maps the main role to the archive's credentials on archive_server", async () => {
       await guideLayout();
       assert.deepEqual(only("pgtier:index:UserMapping").inputs, {
-        connection: secret(mainConnection),
+        connection: secret(mainAt),
         server: "archive_server",
         remoteUser: "postgres",
         password: secret("pw"),
@@ -199,13 +203,13 @@ describe("component graph (Pulumi mocks)", () => {
         { name: local.name, parent: local.parent, from: local.from, to: local.to },
         { name: "emp_2025", parent: "employees", from: "2025-01-01", to: "2026-01-01" },
       );
-      assert.deepEqual(local.connection, secret(mainConnection));
+      assert.deepEqual(local.connection, secret(mainAt));
     });
 
     it("puts the emp_2024 archive table on the archive instance, with the bounds", async () => {
       await guideLayout();
       assert.deepEqual(only("pgtier:index:ArchiveTable").inputs, {
-        connection: secret(archiveConnection),
+        connection: secret(archiveAt),
         name: "emp_2024",
         columns: guide.employees.columns,
         partitionKey: "hire_date",
@@ -218,7 +222,7 @@ describe("component graph (Pulumi mocks)", () => {
     it("attaches emp_2024 as a foreign partition reading archive_server's emp_2024", async () => {
       await guideLayout();
       assert.deepEqual(only("pgtier:index:ForeignPartition").inputs, {
-        connection: secret(mainConnection),
+        connection: secret(mainAt),
         name: "emp_2024",
         parent: "employees",
         from: "2024-01-01",

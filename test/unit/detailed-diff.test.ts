@@ -28,7 +28,14 @@ const archived = { ...local, tier: "archive", archive: { connection: archiveConn
 
 /** A Diff request as the engine sends it. */
 function call(olds: Bag, news: Bag) {
-  return { request: { getUrn: () => URN, getOlds: () => ({ toJavaScript: () => olds }), getNews: () => ({ toJavaScript: () => news }) } };
+  return {
+    request: {
+      getUrn: () => URN,
+      getId: () => "public.emp_2025",
+      getOlds: () => ({ toJavaScript: () => olds }),
+      getNews: () => ({ toJavaScript: () => news }),
+    },
+  };
 }
 
 /** The parts of the generated DiffResponse and PropertyDiff the tests read. */
@@ -45,20 +52,20 @@ interface DiffResponse {
 }
 
 /** Runs the handler and returns its error or response. */
-function answer(olds: Bag, news: Bag): { err: unknown; resp: DiffResponse } {
-  const provider = new PgtierProvider();
+async function answer(olds: Bag, news: Bag): Promise<{ err: unknown; resp: DiffResponse }> {
+  const provider = new PgtierProvider({ observe: false });
   let result: { err: unknown; resp: DiffResponse } | undefined;
-  diffHandler((urn, o, n) => provider.detailedDiff(urn, o, n))(call(olds, news), (err, resp) => {
+  await diffHandler((urn, id, o, n) => provider.detailedDiff(urn, id, o, n))(call(olds, news), (err, resp) => {
     result = { err, resp: resp as DiffResponse };
   });
-  assert.ok(result, "the handler answers at once");
+  assert.ok(result, "the handler answers");
   return result;
 }
 
 describe("diffHandler (what `pulumi preview --diff` is sent)", () => {
-  it("sends the rotation as an in-place update with a detailed diff of tier and archive", () => {
+  it("sends the rotation as an in-place update with a detailed diff of tier and archive", async () => {
     // WHEN
-    const { err, resp } = answer(local, archived);
+    const { err, resp } = await answer(local, archived);
     // THEN
     assert.equal(err, null);
     assert.equal(resp.getChanges(), provproto.DiffResponse.DiffChanges.DIFF_SOME);
@@ -72,19 +79,19 @@ describe("diffHandler (what `pulumi preview --diff` is sent)", () => {
     ]);
   });
 
-  it("marks a replacing change and asks to delete first", () => {
-    const { resp } = answer(local, { ...local, from: "2025-07-01" });
+  it("marks a replacing change and asks to delete first", async () => {
+    const { resp } = await answer(local, { ...local, from: "2025-07-01" });
     assert.deepEqual(resp.getReplacesList(), ["from"]);
     assert.equal(resp.getDeletebeforereplace(), true);
     assert.equal(resp.getDetaileddiffMap().get("from").getKind(), provproto.PropertyDiff.Kind.UPDATE_REPLACE);
   });
 
-  it("answers no change with DIFF_NONE", () => {
-    assert.equal(answer(local, { ...local }).resp.getChanges(), provproto.DiffResponse.DiffChanges.DIFF_NONE);
+  it("answers no change with DIFF_NONE", async () => {
+    assert.equal((await answer(local, { ...local })).resp.getChanges(), provproto.DiffResponse.DiffChanges.DIFF_NONE);
   });
 
-  it("returns a refused tier change as the error, naming the resource and the fix", () => {
-    const { err } = answer(archived, local);
+  it("returns a refused tier change as the error, naming the resource and the fix", async () => {
+    const { err } = await answer(archived, local);
     assert.ok(err instanceof Error);
     assert.match(
       err.message,
@@ -107,7 +114,7 @@ describe("installDetailedDiff", () => {
     };
     const sdk: grpc.UntypedServiceImplementation = { diff: () => undefined, check: () => undefined };
     // WHEN
-    installDetailedDiff(() => ({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [], details: [] }));
+    installDetailedDiff(async () => ({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [], details: [] }));
     new grpc.Server().addService(providerService, sdk);
     // THEN
     assert.ok(registered);
@@ -121,7 +128,7 @@ describe("installDetailedDiff", () => {
       registered = implementation;
     };
     const health = { check: () => undefined };
-    installDetailedDiff(() => ({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [], details: [] }));
+    installDetailedDiff(async () => ({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [], details: [] }));
     new grpc.Server().addService({ check: providerService.checkConfig }, health);
     assert.equal(registered, health);
   });

@@ -132,9 +132,40 @@ describe("planLayout", () => {
       });
     });
 
-    it("uses the first rule that covers a period when rules overlap", () => {
+    it("refuses rules that overlap, naming both and the fix", () => {
+      assert.deepEqual(validatePolicy({ ...events, archives: [{ archive: "a1", to: "2025-05-01" }, { archive: "a2" }] }), [
+        {
+          property: "archives[1]",
+          reason:
+            "archives[0] (a1, [the first period, 2025-05-01)) and archives[1] (a2, [the first period, on)) overlap: a period must have one archive instance; give archives[0] and archives[1] from/to ranges that do not overlap (a rule without from/to covers every period)",
+        },
+      ]);
+      assert.deepEqual(
+        validatePolicy({
+          ...events,
+          archives: [
+            { archive: "a", to: "2026-01-01" },
+            { archive: "b", from: "2025-01-01" },
+          ],
+        }).map((f) => f.reason),
+        [
+          'archives[0] (a, [the first period, 2026-01-01)) and archives[1] (b, [2025-01-01, on)) overlap: a period must have one archive instance; give archives[0] to: "2025-01-01" so it ends where archives[1] starts',
+        ],
+      );
+    });
+
+    it("places each period on the rule that covers it", () => {
       // WHEN
-      const layout = planLayout({ ...events, archives: [{ archive: "a1", to: "2025-05-01" }, { archive: "a2" }] }, "2025-10-10");
+      const layout = planLayout(
+        {
+          ...events,
+          archives: [
+            { archive: "a1", to: "2025-05-01" },
+            { archive: "a2", from: "2025-05-01" },
+          ],
+        },
+        "2025-10-10",
+      );
       // THEN
       assert.deepEqual(
         layout.partitions.map((p) => `${p.label}:${p.archive ?? p.tier}`),

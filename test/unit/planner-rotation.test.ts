@@ -34,7 +34,14 @@ describe("planRotation", () => {
   it("refuses, with the tier-change plan's reason, to move a partition whose placement rule changed or to bring one back when hotPeriods grows", () => {
     const before = planLayout({ ...guide, retentionPeriods: undefined, archives: [{ archive: "a1" }] }, "2027-06-01");
     const moved = planLayout(
-      { ...guide, retentionPeriods: undefined, archives: [{ archive: "a2", to: "2025-01-01" }, { archive: "a1" }] },
+      {
+        ...guide,
+        retentionPeriods: undefined,
+        archives: [
+          { archive: "a2", to: "2025-01-01" },
+          { archive: "a1", from: "2025-01-01" },
+        ],
+      },
       "2027-06-01",
     );
     assert.deepEqual(formatRotation(planRotation(before, moved)), [
@@ -86,7 +93,10 @@ describe("planRotation (properties)", () => {
             hotPeriods,
             futurePeriods,
             retentionPeriods,
-            archives: [{ archive: "a1", to: "2030-01-01" }, { archive: "a2" }],
+            archives: [
+              { archive: "a1", to: "2030-01-01" },
+              { archive: "a2", from: "2030-01-01" },
+            ],
           };
           const [a, b] = d1 <= d2 ? [d1, d2] : [d2, d1];
           const before = planLayout(policy, a);

@@ -70,7 +70,7 @@ describe("unwrapSecrets", () => {
 });
 
 describe("PgtierProvider.check", () => {
-  const provider = new PgtierProvider();
+  const provider = new PgtierProvider({ observe: false });
 
   it("fills a LocalPartition's defaults: attached, schema and parentSchema", async () => {
     // WHEN
@@ -180,7 +180,7 @@ describe("PgtierProvider.check", () => {
 });
 
 describe("PgtierProvider.diff", () => {
-  const provider = new PgtierProvider();
+  const provider = new PgtierProvider({ observe: false });
   const partitionUrn = urn("LocalPartition", "employees-emp_2025");
   const olds = { ...emp2025, attached: true, schema: "public", parentSchema: "public" };
 
@@ -217,11 +217,12 @@ describe("PgtierProvider.diff", () => {
     assert.deepEqual(rotated, { changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("details changed options by path for preview --diff, through secrets", () => {
+  it("details changed options by path for preview --diff, through secrets", async () => {
     const serverUrn = urn("ForeignServer", "employees-archive-server");
     const server = { connection: secret(mainConnection), name: "archive_server", host: "a", port: 5432, dbname: "archive_db" };
-    const decision = provider.detailedDiff(
+    const decision = await provider.detailedDiff(
       serverUrn,
+      "archive_server",
       { ...server, options: { fetch_size: "10000" } },
       { ...server, options: secret({ fetch_size: "20000" }) },
     );

@@ -66,7 +66,7 @@ describe("keepSecrets", () => {
 });
 
 describe("PgtierProvider.check on a TieredPartition", () => {
-  const provider = new PgtierProvider();
+  const provider = new PgtierProvider({ observe: false });
 
   /** emp_2024 archived, as TieredTable registers it: connections are secrets. */
   const emp2024 = {

@@ -56,7 +56,7 @@ describe("defineResource", () => {
     // THEN
     assert.deepEqual(created, { id: "n", outs: { name: "n", size: 1, comment: "kept", createdAt: "today" } });
     assert.ok(Object.isFrozen(seen[0]), "the definition got a frozen value");
-    assert.equal(type.diff(op.label, created.outs, type.withDefaults({ name: "n", comment: "kept" })).changes, false);
+    assert.equal((await type.diff(op, "n", created.outs, type.withDefaults({ name: "n", comment: "kept" }), true)).changes, false);
   });
 
   it("refuses invalid inputs before the definition runs, naming the resource", async () => {
@@ -98,6 +98,31 @@ describe("defineResource", () => {
       assert.ok(!err.message.includes("s3cret"));
       return true;
     });
+  });
+});
+
+describe("defineResource: changes made by hand, observed at diff", () => {
+  const observing = (changed: string[]) => defineResource({ ...notes(new Map()), observe: async () => changed });
+  const state = { name: "n", size: 1, createdAt: "today" };
+
+  it("shows what the definition observes as an in-place update, without a refresh", async () => {
+    const diff = await observing(["createdAt"]).diff(op, "n", state, { name: "n", size: 1 }, true);
+    assert.deepEqual(diff, {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+      changed: ["createdAt"],
+      details: [{ path: "createdAt", kind: "update", replace: false }],
+    });
+  });
+
+  it("does not look when asked not to (the pure diff)", async () => {
+    assert.equal((await observing(["createdAt"]).diff(op, "n", state, { name: "n", size: 1 }, false)).changes, false);
+  });
+
+  it("does not list a property twice when the inputs changed it too", async () => {
+    const diff = await observing(["size"]).diff(op, "n", state, { name: "n", size: 2 }, true);
+    assert.deepEqual(diff.changed, ["size"]);
   });
 });
 

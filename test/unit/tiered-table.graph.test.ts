@@ -12,6 +12,10 @@ import { TierPolicy } from "../../components/planner/plan-layout";
 import { unwrapSecrets } from "../../components/provider/secrets";
 import { archiveConnection, mainConnection, secret } from "./fixtures";
 
+/** The instances' connections as their `connection` outputs give them: with the container's name, to find its port at each connection. */
+const mainAt = { ...mainConnection, container: "pgtier-test-main" };
+const archiveAt = { ...archiveConnection, container: "pgtier-test-archive" };
+
 type Components = typeof import("../../components");
 type Guide = typeof import("../../stacks/guide");
 
@@ -139,8 +143,8 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
     await tieredTable();
     const emp2024 = partition("emp_2024");
     // The secret connection makes the whole archive target secret on the wire.
-    assert.deepEqual(emp2024.archive, secret({ connection: archiveConnection, server: "archive_server" }));
-    assert.deepEqual(emp2024.connection, secret(mainConnection));
+    assert.deepEqual(emp2024.archive, secret({ connection: archiveAt, server: "archive_server" }));
+    assert.deepEqual(emp2024.connection, secret(mainAt));
   });
 
   it("passes the table's shape and no archive to a local partition", async () => {
@@ -167,7 +171,7 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
   it("points archive_server at the archive instance and maps its credentials", async () => {
     await tieredTable();
     assert.deepEqual(registered.find((r) => r.type === "pgtier:index:ForeignServer")?.inputs, {
-      connection: secret(mainConnection),
+      connection: secret(mainAt),
       name: "archive_server",
       host: "pgtier-test-archive",
       port: 5432,
@@ -175,7 +179,7 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
       options: { fetch_size: "10000", use_remote_estimate: "true" },
     });
     assert.deepEqual(registered.find((r) => r.type === "pgtier:index:UserMapping")?.inputs, {
-      connection: secret(mainConnection),
+      connection: secret(mainAt),
       server: "archive_server",
       remoteUser: "postgres",
       password: secret("pw"),

@@ -89,7 +89,13 @@ describe("validateTieredTable", () => {
 
   it("refuses a policy that names an archive the table was not given", () => {
     // WHEN
-    const policy = { ...keepForever, archives: [{ archive: "archive" }, { archive: "cold", from: "2030-01-01" }] };
+    const policy = {
+      ...keepForever,
+      archives: [
+        { archive: "archive", to: "2030-01-01" },
+        { archive: "cold", from: "2030-01-01" },
+      ],
+    };
     // THEN
     assert.deepEqual(
       problems(argsFor(policy), planLayout(policy, "2025-06-15")),

@@ -59,12 +59,12 @@ export const archiveTable: ResourceDefinition<ArchiveTableInputs, object> = {
   idFor: qualifiedName,
 
   async create(op, t) {
-    await withSession(op.label, t.connection, (s) => s.runAll(buildCreateArchiveTableSql(t, t.columns, t.partitionKey, t, t.indexes)));
+    await withSession(op, t.connection, (s) => s.runAll(buildCreateArchiveTableSql(t, t.columns, t.partitionKey, t, t.indexes)));
     return { id: qualifiedName(t), outputs: {} };
   },
 
   async read(op, _id, t) {
-    return withSession(op.label, t.connection, async (s) => {
+    return withSession(op, t.connection, async (s) => {
       const info = await readRelation(s, t);
       if (info?.kind !== "r") {
         return undefined;
@@ -83,11 +83,11 @@ export const archiveTable: ResourceDefinition<ArchiveTableInputs, object> = {
     if (olds.from !== news.from || olds.to !== news.to) {
       statements.push(...buildReplaceBoundsCheckSql(news, news.partitionKey, news));
     }
-    await withSession(op.label, news.connection, (s) => s.runAll(statements));
+    await withSession(op, news.connection, (s) => s.runAll(statements));
     return {};
   },
 
   async delete(op, _id, t) {
-    await withSession(op.label, t.connection, (s) => s.run(buildDropTableSql(t)));
+    await withSession(op, t.connection, (s) => s.run(buildDropTableSql(t)));
   },
 };

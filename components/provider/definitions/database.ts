@@ -29,16 +29,16 @@ export const database: ResourceDefinition<DatabaseInputs, object> = {
 
   async create(op, d) {
     // CREATE DATABASE cannot run inside a transaction block; it is one statement anyway.
-    await withSession(op.label, d.connection, (s) => s.run(buildCreateDatabaseSql(d.name)));
+    await withSession(op, d.connection, (s) => s.run(buildCreateDatabaseSql(d.name)));
     return { id: d.name, outputs: {} };
   },
 
   async read(op, id, d) {
-    return (await withSession(op.label, d.connection, (s) => databaseExists(s, id))) ? d : undefined;
+    return (await withSession(op, d.connection, (s) => databaseExists(s, id))) ? d : undefined;
   },
 
   async update(op, id, _olds, news) {
-    if (!(await withSession(op.label, news.connection, (s) => databaseExists(s, id)))) {
+    if (!(await withSession(op, news.connection, (s) => databaseExists(s, id)))) {
       throw new Error(
         `${op.label}: database ${JSON.stringify(id)} is not on ${news.connection.host}:${news.connection.port}; run pulumi refresh so pgtier can recreate it`,
       );
@@ -47,6 +47,6 @@ export const database: ResourceDefinition<DatabaseInputs, object> = {
   },
 
   async delete(op, id, d) {
-    await withSession(op.label, d.connection, (s) => s.run(buildDropDatabaseSql(id)));
+    await withSession(op, d.connection, (s) => s.run(buildDropDatabaseSql(id)));
   },
 };

@@ -23,6 +23,8 @@ interface NamedObjectApi<O extends object> {
   readonly resource: string;
   /** Why removal can fail, as a hint. */
   readonly busyHint: string;
+  /** The output a diff shows as changed when the object was removed by hand. */
+  readonly output: Extract<keyof O, string>;
   inspect(docker: Docker, name: string): Promise<{ labels: Record<string, string>; outputs: O }>;
   create(docker: Docker, name: string, labels: Record<string, string>): Promise<O>;
   remove(docker: Docker, name: string): Promise<unknown>;
@@ -38,6 +40,15 @@ async function inspectIfPresent<O extends object>(api: NamedObjectApi<O>, label:
       return undefined;
     }
     throw explainDockerError(label, `inspect ${api.noun} ${name}`, err);
+  }
+}
+
+/** Creates the object, labelled as pgtier's. */
+async function createObject<O extends object>(api: NamedObjectApi<O>, label: string, name: string): Promise<O> {
+  try {
+    return await api.create(dockerClient(), name, { [MANAGED_LABEL]: "true" });
+  } catch (err) {
+    throw explainDockerError(label, `create ${api.noun} ${name}`, err);
   }
 }
 
@@ -63,12 +74,11 @@ function namedObject<O extends object>(api: NamedObjectApi<O>): ResourceDefiniti
         }
         return { id: name, outputs: existing.outputs };
       }
-      try {
-        return { id: name, outputs: await api.create(dockerClient(), name, { [MANAGED_LABEL]: "true" }) };
-      } catch (err) {
-        throw explainDockerError(op.label, `create ${noun} ${name}`, err);
-      }
+      return { id: name, outputs: await createObject(api, op.label, name) };
     },
+
+    // Removed by hand: the next diff shows it, and the update creates it again.
+    observe: async (op, id) => ((await inspectIfPresent(api, op.label, id)) ? [] : [api.output]),
 
     async read(op, id, inputs) {
       const found = await inspectIfPresent(api, op.label, id);
@@ -76,12 +86,9 @@ function namedObject<O extends object>(api: NamedObjectApi<O>): ResourceDefiniti
     },
 
     async update(op, id) {
-      // Every input replaces; an update only refreshes the outputs.
+      // Every input replaces: an update only creates again what was removed by hand.
       const found = await inspectIfPresent(api, op.label, id);
-      if (!found) {
-        throw new Error(`${op.label}: Docker has no ${noun} named ${JSON.stringify(id)}; run pulumi refresh so pgtier can recreate it`);
-      }
-      return found.outputs;
+      return found ? found.outputs : createObject(api, op.label, id);
     },
 
     async delete(op, id) {
@@ -99,6 +106,7 @@ function namedObject<O extends object>(api: NamedObjectApi<O>): ResourceDefiniti
 export const dockerNetwork = namedObject<{ readonly networkId: string }>({
   resource: "DockerNetwork",
   noun: "network",
+  output: "networkId",
   busyHint: "are containers still attached?",
   async inspect(docker, name) {
     const n = await docker.getNetwork(name).inspect();
@@ -115,6 +123,7 @@ export const dockerNetwork = namedObject<{ readonly networkId: string }>({
 export const dockerVolume = namedObject<{ readonly mountpoint: string }>({
   resource: "DockerVolume",
   noun: "volume",
+  output: "mountpoint",
   busyHint: "is a container still using it?",
   async inspect(docker, name) {
     const v = await docker.getVolume(name).inspect();

@@ -48,7 +48,7 @@ export const extension: ResourceDefinition<ExtensionInputs, ExtensionOutputs> = 
   idFor: (e) => e.name,
 
   async create(op, e) {
-    const outputs = await withSession(op.label, e.connection, async (s) => {
+    const outputs = await withSession(op, e.connection, async (s) => {
       await s.run(buildCreateExtensionSql(e.name, e.schema));
       return installed(s, e.name);
     });
@@ -56,14 +56,14 @@ export const extension: ResourceDefinition<ExtensionInputs, ExtensionOutputs> = 
   },
 
   async read(op, id, e) {
-    return withSession(op.label, e.connection, async (s) => {
+    return withSession(op, e.connection, async (s) => {
       const found = await installed(s, id);
       return found.installedVersion === undefined ? undefined : { ...e, ...found };
     });
   },
 
   async update(op, id, _olds, news) {
-    return withSession(op.label, news.connection, async (s) => {
+    return withSession(op, news.connection, async (s) => {
       if (news.version) {
         await s.run(buildUpdateExtensionSql(id, news.version));
       }
@@ -72,6 +72,6 @@ export const extension: ResourceDefinition<ExtensionInputs, ExtensionOutputs> = 
   },
 
   async delete(op, id, e) {
-    await withSession(op.label, e.connection, (s) => s.run(buildDropExtensionSql(id)));
+    await withSession(op, e.connection, (s) => s.run(buildDropExtensionSql(id)));
   },
 };

@@ -84,12 +84,12 @@ export const foreignPartition: ResourceDefinition<ForeignPartitionInputs, object
 
   async create(op, p) {
     const statements = buildCreateForeignPartitionSql(parentOf(p), partitionOf(p), boundsOf(p), p.server, tableOptions(p));
-    await withSession(op.label, p.connection, (s) => applyAndProbe(s, p, statements));
+    await withSession(op, p.connection, (s) => applyAndProbe(s, p, statements));
     return { id: qualifiedName(partitionOf(p)), outputs: {} };
   },
 
   async read(op, _id, p) {
-    return withSession(op.label, p.connection, async (s) => {
+    return withSession(op, p.connection, async (s) => {
       const found = await readPartitionAs(s, p, "f");
       if (!found) {
         return undefined;
@@ -103,11 +103,11 @@ export const foreignPartition: ResourceDefinition<ForeignPartitionInputs, object
   async update(op, _id, olds, news) {
     const alter = buildAlterForeignTableOptionsSql(partitionOf(news), tableOptions(olds), tableOptions(news));
     const statements = [...reattachSql(olds, news), ...(alter ? [alter] : [])];
-    await withSession(op.label, news.connection, (s) => applyAndProbe(s, news, statements));
+    await withSession(op, news.connection, (s) => applyAndProbe(s, news, statements));
     return {};
   },
 
   async delete(op, _id, p) {
-    await withSession(op.label, p.connection, (s) => s.run(buildDropForeignTableSql(partitionOf(p))));
+    await withSession(op, p.connection, (s) => s.run(buildDropForeignTableSql(partitionOf(p))));
   },
 };

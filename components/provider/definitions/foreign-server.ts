@@ -43,12 +43,12 @@ export const foreignServer: ResourceDefinition<ForeignServerInputs, object> = {
   idFor: (server) => server.name,
 
   async create(op, server) {
-    await withSession(op.label, server.connection, (s) => s.run(buildCreateServerSql(server.name, serverOptions(server))));
+    await withSession(op, server.connection, (s) => s.run(buildCreateServerSql(server.name, serverOptions(server))));
     return { id: server.name, outputs: {} };
   },
 
   async read(op, _id, server) {
-    const found = await withSession(op.label, server.connection, (s) => readServerOptions(s, server.name));
+    const found = await withSession(op, server.connection, (s) => readServerOptions(s, server.name));
     if (!found) {
       return undefined;
     }
@@ -57,13 +57,13 @@ export const foreignServer: ResourceDefinition<ForeignServerInputs, object> = {
   },
 
   async update(op, _id, olds, news) {
-    await withSession(op.label, news.connection, (s) =>
+    await withSession(op, news.connection, (s) =>
       s.runAll(buildAlterServerSql(olds.name, news.name, serverOptions(olds), serverOptions(news))),
     );
     return {};
   },
 
   async delete(op, _id, server) {
-    await withSession(op.label, server.connection, (s) => s.run(buildDropServerSql(server.name)));
+    await withSession(op, server.connection, (s) => s.run(buildDropServerSql(server.name)));
   },
 };

@@ -31,20 +31,20 @@ export const localPartition: ResourceDefinition<PartitionInputs, object> = {
   idFor: (p) => qualifiedName(partitionOf(p)),
 
   async create(op, p) {
-    await withSession(op.label, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
+    await withSession(op, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
     return { id: qualifiedName(partitionOf(p)), outputs: {} };
   },
 
   async read(op, _id, p) {
-    return (await withSession(op.label, p.connection, (s) => readPartitionAs(s, p, "r")))?.state;
+    return (await withSession(op, p.connection, (s) => readPartitionAs(s, p, "r")))?.state;
   },
 
   async update(op, _id, olds, news) {
-    await withSession(op.label, news.connection, (s) => s.runAll(reattachSql(olds, news)));
+    await withSession(op, news.connection, (s) => s.runAll(reattachSql(olds, news)));
     return {};
   },
 
   async delete(op, _id, p) {
-    await withSession(op.label, p.connection, (s) => s.run(buildDropTableSql(partitionOf(p))));
+    await withSession(op, p.connection, (s) => s.run(buildDropTableSql(partitionOf(p))));
   },
 };

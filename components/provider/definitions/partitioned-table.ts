@@ -45,12 +45,12 @@ export const partitionedTable: ResourceDefinition<PartitionedTableInputs, object
   idFor: qualifiedName,
 
   async create(op, t) {
-    await withSession(op.label, t.connection, (s) => s.runAll(buildCreatePartitionedTableSql(t, t.columns, t.partitionKey, t.indexes)));
+    await withSession(op, t.connection, (s) => s.runAll(buildCreatePartitionedTableSql(t, t.columns, t.partitionKey, t.indexes)));
     return { id: qualifiedName(t), outputs: {} };
   },
 
   async read(op, _id, t) {
-    return withSession(op.label, t.connection, async (s) => {
+    return withSession(op, t.connection, async (s) => {
       const info = await readRelation(s, t);
       if (info?.kind !== "p") {
         return undefined;
@@ -65,11 +65,11 @@ export const partitionedTable: ResourceDefinition<PartitionedTableInputs, object
   },
 
   async update(op, _id, olds, news) {
-    await withSession(op.label, news.connection, (s) => s.runAll(buildTableEvolutionSql(news, olds, news)));
+    await withSession(op, news.connection, (s) => s.runAll(buildTableEvolutionSql(news, olds, news)));
     return {};
   },
 
   async delete(op, _id, t) {
-    await withSession(op.label, t.connection, (s) => s.run(buildDropTableSql(t)));
+    await withSession(op, t.connection, (s) => s.run(buildDropTableSql(t)));
   },
 };

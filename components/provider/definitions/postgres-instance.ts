@@ -61,23 +61,73 @@ function readInstanceInputs(r: Reader): PostgresInstanceInputs {
   };
 }
 
-/** The connection pgtier uses, at `endpoint`. */
+/** The connection pgtier uses, at `endpoint`; for a container, its name, so each connection finds the port it publishes now. */
 function connectionAt(i: PostgresInstanceInputs, endpoint: Endpoint): Connection {
-  return { ...endpoint, user: i.user, password: i.password, database: i.database };
+  return { ...endpoint, user: i.user, password: i.password, database: i.database, ...("image" in i ? { container: i.containerName } : {}) };
 }
 
-/** Starts the container and waits until it accepts logins; a container that never does is removed. */
-async function createContainer(op: Operation, c: PostgresContainer): Promise<PostgresInstanceOutputs> {
-  const endpoint = await startContainer(op.label, c);
+/** An existing server is reached at its host and port, from here and from other instances alike. */
+function serverOutputs(s: ExistingServer): PostgresInstanceOutputs {
+  const endpoint = { host: s.host, port: s.port };
+  return { endpoint, internalEndpoint: endpoint };
+}
+
+/** The container's last log lines, for an error about it. */
+function logsOf(c: PostgresContainer): () => Promise<string> {
+  return async () => `last container log lines:\n${await containerLogs(c.containerName)}`;
+}
+
+/**
+ * Starts the container (on `preferred` port, when it is created again) and
+ * waits until it accepts logins; a container that never does is removed.
+ */
+async function createContainer(op: Operation, c: PostgresContainer, preferred?: number): Promise<PostgresInstanceOutputs> {
+  const endpoint = await startContainer(op.label, c, preferred);
   try {
-    const logs = async () => `last container log lines:\n${await containerLogs(c.containerName)}`;
-    await waitForLogin(op.label, connectionAt(c, endpoint), READY_TIMEOUT_MS, logs);
+    await waitForLogin(op, connectionAt(c, endpoint), READY_TIMEOUT_MS, logsOf(c));
   } catch (err) {
     // Nothing half-created: a container that never became ready is removed.
     await removeContainer(c.containerName).catch(() => undefined);
     throw err;
   }
-  return { endpoint, internalEndpoint: internalEndpoint(c) };
+  return { endpoint, internalEndpoint: internalEndpoint(c), running: true };
+}
+
+/**
+ * The container as Docker has it now, for a diff: gone (the update creates
+ * it again on its volume and port), publishing another port (an older
+ * container after a restart: the update records it), or as stored. A
+ * stopped container is an error naming it and the fix. A container that is
+ * starting (after a restart) is waited for until it accepts logins.
+ */
+async function observeContainer(op: Operation, id: string, c: PostgresContainer & PostgresInstanceOutputs): Promise<string[]> {
+  const found = await inspectContainer(op.label, id);
+  if (!found) {
+    return ["running"];
+  }
+  if (!found.running) {
+    throw new Error(
+      `${op.label}: container ${id} is not running (${found.status}); start it (docker start ${id}), then run pulumi again — nothing was changed`,
+    );
+  }
+  const endpoint = found.endpoint ?? c.endpoint;
+  await waitForLogin(op, connectionAt(c, endpoint), READY_TIMEOUT_MS, logsOf(c));
+  return endpoint.port !== c.endpoint.port ? ["endpoint"] : [];
+}
+
+/** A container's outputs after an update: created again when it is gone (with the password its data directory has), or as Docker has it. */
+async function updateContainer(
+  op: Operation,
+  id: string,
+  olds: { readonly endpoint: Endpoint; readonly password: string },
+  news: PostgresContainer,
+): Promise<PostgresInstanceOutputs> {
+  const found = await inspectContainer(op.label, id);
+  if (!found) {
+    op.progress(`container ${id} is gone; creating it again on volume ${news.volume}, port ${olds.endpoint.port}`);
+    return createContainer(op, { ...news, password: olds.password }, olds.endpoint.port);
+  }
+  return { endpoint: found.endpoint ?? olds.endpoint, internalEndpoint: internalEndpoint(news), running: found.running };
 }
 
 export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, PostgresInstanceOutputs> = {
@@ -103,15 +153,14 @@ export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, Postgr
     if ("image" in i) {
       return { id: i.containerName, outputs: await createContainer(op, i) };
     }
-    const endpoint = { host: i.host, port: i.port };
-    await withSession(op.label, connectionAt(i, endpoint), (s) => s.run("SELECT 1"));
-    return { id: `${i.host}:${i.port}`, outputs: { endpoint, internalEndpoint: endpoint } };
+    const outputs = serverOutputs(i);
+    await withSession(op, connectionAt(i, outputs.endpoint), (s) => s.run("SELECT 1"));
+    return { id: `${i.host}:${i.port}`, outputs };
   },
 
   async read(op, id, i, stored) {
     if (!("image" in i)) {
-      const endpoint = { host: i.host, port: i.port };
-      return { ...i, endpoint, internalEndpoint: endpoint };
+      return { ...i, ...serverOutputs(i) };
     }
     const found = await inspectContainer(op.label, id);
     // A stopped container publishes no port: the stored endpoint stays.
@@ -122,14 +171,16 @@ export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, Postgr
     return { ...i, image: found.image, endpoint, internalEndpoint: internalEndpoint(i), running: found.running };
   },
 
-  async update(op, _id, olds, news) {
-    const endpoint = "image" in news ? olds.endpoint : { host: news.host, port: news.port };
+  observe: (op, id, i) => ("image" in i ? observeContainer(op, id, i) : Promise.resolve([])),
+
+  async update(op, id, olds, news) {
+    const outputs = "image" in news ? await updateContainer(op, id, olds, news) : serverOutputs(news);
     if (olds.password !== news.password) {
       // Log in with the old password, set the new one; the data directory keeps it.
-      await withSession(op.label, connectionAt(olds, olds.endpoint), (s) => s.run(buildAlterRolePasswordSql(news.user, news.password)));
+      await withSession(op, connectionAt(olds, outputs.endpoint), (s) => s.run(buildAlterRolePasswordSql(news.user, news.password)));
     }
-    await withSession(op.label, connectionAt(news, endpoint), (s) => s.run("SELECT 1"));
-    return { endpoint, internalEndpoint: "image" in news ? olds.internalEndpoint : endpoint, running: olds.running };
+    await withSession(op, connectionAt(news, outputs.endpoint), (s) => s.run("SELECT 1"));
+    return outputs;
   },
 
   async delete(op, id, i) {

@@ -26,13 +26,13 @@ function foreignOptionsOf(p: Archived): Record<string, string> {
 /** Creates the archive table (unless there), then the foreign partition, reading through it once before committing. */
 async function createArchived(op: Operation, p: Archived): Promise<void> {
   const table = archiveTableOf(p.name, p.archive);
-  await withSession(op.label, p.archive.connection, async (s) => {
+  await withSession(op, p.archive.connection, async (s) => {
     if (!(await readRelation(s, table))) {
       await s.runAll(buildCreateArchiveTableSql(table, p.columns, p.partitionKey, boundsOf(p), p.indexes));
     }
   });
   const statements = buildCreateForeignPartitionSql(parentOf(p), partitionOf(p), boundsOf(p), p.archive.server, foreignOptionsOf(p));
-  await withSession(op.label, p.connection, (s) =>
+  await withSession(op, p.connection, (s) =>
     s.runThenProbe(
       statements,
       [buildForeignTableProbeSql(partitionOf(p))],
@@ -49,7 +49,7 @@ export async function createPartition(op: Operation, p: TieredPartitionInputs): 
     await createArchived(op, p);
     return;
   }
-  await withSession(op.label, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
+  await withSession(op, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
 }
 
 /**
@@ -61,7 +61,7 @@ export async function readTieredPartition(
   p: TieredPartitionInputs,
   stored: TieredPartitionOutputs | undefined,
 ): Promise<(TieredPartitionInputs & TieredPartitionOutputs) | undefined> {
-  return withSession(op.label, p.connection, async (s) => {
+  return withSession(op, p.connection, async (s) => {
     const found = await readPartition(s, partitionOf(p), parentOf(p), boundsOf(p));
     if (found?.kind !== "r" && found?.kind !== "f") {
       return undefined;
@@ -123,9 +123,9 @@ export async function evolvePartition(op: Operation, olds: TieredPartitionInputs
     // The parent cascades new columns and indexes to local partitions; archive tables get them here.
     const table = archiveTableOf(news.name, news.archive);
     const evolve = buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix));
-    await withSession(op.label, news.archive.connection, (s) => s.runAll(evolve));
+    await withSession(op, news.archive.connection, (s) => s.runAll(evolve));
   }
-  await withSession(op.label, news.connection, (s) => s.runAll(statements));
+  await withSession(op, news.connection, (s) => s.runAll(statements));
 }
 
 /** Carries out the plan's archiving steps; the outputs record what moved. */

@@ -65,23 +65,23 @@ export const userMapping: ResourceDefinition<UserMappingInputs, object> = {
 
   async create(op, m) {
     const sql = buildCreateUserMappingSql(localUserOf(m), m.server, mappingOptions(m));
-    await withSession(op.label, m.connection, (s) => applyAndProbe(s, m, [sql]));
+    await withSession(op, m.connection, (s) => applyAndProbe(s, m, [sql]));
     return { id: `${localUserOf(m)}@${m.server}`, outputs: {} };
   },
 
   async read(op, _id, m) {
     const role = localUserOf(m) === "PUBLIC" ? "public" : localUserOf(m);
-    const found = await withSession(op.label, m.connection, (s) => readUserMapping(s, m.server, role));
+    const found = await withSession(op, m.connection, (s) => readUserMapping(s, m.server, role));
     return found && { ...m, remoteUser: found.user ?? "", password: found.password ?? m.password };
   },
 
   async update(op, _id, olds, news) {
     const sql = buildAlterUserMappingSql(localUserOf(news), news.server, mappingOptions(olds), mappingOptions(news));
-    await withSession(op.label, news.connection, (s) => applyAndProbe(s, news, sql ? [sql] : []));
+    await withSession(op, news.connection, (s) => applyAndProbe(s, news, sql ? [sql] : []));
     return {};
   },
 
   async delete(op, _id, m) {
-    await withSession(op.label, m.connection, (s) => s.run(buildDropUserMappingSql(localUserOf(m), m.server)));
+    await withSession(op, m.connection, (s) => s.run(buildDropUserMappingSql(localUserOf(m), m.server)));
   },
 };

@@ -36,7 +36,7 @@ import { ARCHIVE_STEP_RUNNERS, localOf } from "./archive-steps";
 import { ensureArchiveIndexes, ensureArchiveTable } from "./archive-table";
 import { describeChecksum, TableChecksum, tableChecksum, useStableText } from "./checksum";
 import { alreadyCutOver } from "./cutover";
-import { isLockConflict } from "./locks";
+import { Blocker, describeBlockers, isLockConflict } from "../../db/blockers";
 
 /** Failed attempts after which the parent is locked exclusively before copying. */
 export const EXCLUSIVE_AFTER = 3;
@@ -59,11 +59,12 @@ function attempt(r: ArchiveRotation, s: Sessions, exclusive: boolean): Promise<T
   });
 }
 
-/** The error after the last attempt failed on locks. */
-function lockedOut(r: ArchiveRotation, attempts: number, cause: unknown): Error {
+/** The error after the last attempt failed on locks, naming who held them when the wait was long enough to look. */
+function lockedOut(r: ArchiveRotation, attempts: number, blockers: readonly Blocker[], cause: unknown): Error {
+  const held = blockers.length > 0 ? `: ${describeBlockers(blockers)}` : "";
   return new Error(
     `${r.op.label}: could not lock ${r.partition.name} and ${r.parent.name} within ${r.settings.lockTimeoutMs} ms in ${attempts} attempts ` +
-      `(long transactions or writers hold them); nothing was changed on the main instance — ` +
+      `(long transactions or writers hold them${held}); nothing was changed on the main instance — ` +
       `run pulumi up again when they are done, or raise lockTimeoutMs`,
     { cause },
   );
@@ -83,7 +84,7 @@ async function attemptUntilCommitted(r: ArchiveRotation, s: Sessions): Promise<R
         throw err;
       }
       if (n >= r.settings.attempts) {
-        throw lockedOut(r, n, err);
+        throw lockedOut(r, n, s.main.lastBlockers, err);
       }
       r.op.progress(`lock on ${r.partition.name}/${r.parent.name} not granted (attempt ${n} of ${r.settings.attempts}); retrying`);
       await sleep(Math.min(5000, 250 * n));
@@ -102,7 +103,7 @@ async function afterEarlierCutover(r: ArchiveRotation, archive: Session): Promis
 /** Moves the partition's rows to the archive and makes it a foreign partition; safe to rerun. */
 export function applyArchiveRotation(r: ArchiveRotation): Promise<RotationOutcome> {
   const { main, target } = r;
-  return withSessions(r.op.label, [main, main, main, target.connection], async (sessions) => {
+  return withSessions(r.op, [main, main, main, target.connection], async (sessions) => {
     const [mainSession, reader, checker, archive] = sessions;
     for (const session of sessions) {
       await useStableText(session);

@@ -9,8 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { withSession } from "../../db/client";
+import { resolveConnection, withSession } from "../../db/client";
 import { Session } from "../../db/session";
+import { Operation } from "../../model/operation";
 import { Connection, TableName } from "../../model/types";
 import { partitionAncestorsSql } from "../../sql/catalog";
 import { buildCreateDatabaseSql, buildDropDatabaseSql } from "../../sql/fdw";
@@ -20,7 +21,7 @@ import { describeChecksum, sameRows, TableChecksum, tableChecksum, useStableText
 
 /** One table to back up, and what it must be found to hold. */
 export interface BackupJob {
-  readonly label: string;
+  readonly op: Operation;
   /** The instance holding the table. */
   readonly holder: Connection;
   readonly table: Required<TableName>;
@@ -51,11 +52,12 @@ function toolFailure(label: string, tool: string, err: { code?: string | number 
 }
 
 /** Runs a PostgreSQL client tool with the password in its environment, never on its command line. */
-function runTool(label: string, tool: string, args: string[], c: Connection): Promise<void> {
+async function runTool(op: Operation, tool: string, args: string[], connection: Connection): Promise<void> {
+  const c = await resolveConnection(op, connection);
   const env = { ...process.env, PGPASSWORD: c.password, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user };
   return new Promise((resolve, reject) => {
     execFile(tool, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) =>
-      err ? reject(toolFailure(label, tool, err, String(stderr))) : resolve(),
+      err ? reject(toolFailure(op.label, tool, err, String(stderr))) : resolve(),
     );
   });
 }
@@ -85,12 +87,13 @@ export function backupFileName(database: string, table: TableName, at: Date): st
 
 /** Restores `file` into a scratch database and checks it holds what was expected; the scratch database goes either way. */
 async function proveDump(job: BackupJob, file: string): Promise<void> {
-  const { label, holder } = job;
+  const { op, holder } = job;
+  const label = op.label;
   const scratch = `pgtier_verify_${randomBytes(4).toString("hex")}`;
-  await withSession(label, holder, (s) => s.run(buildCreateDatabaseSql(scratch)));
+  await withSession(op, holder, (s) => s.run(buildCreateDatabaseSql(scratch)));
   try {
-    await runTool(label, "pg_restore", ["--no-owner", `--dbname=${scratch}`, file], holder);
-    const restored = await withSession(label, { ...holder, database: scratch }, async (s) => {
+    await runTool(op, "pg_restore", ["--no-owner", `--dbname=${scratch}`, file], holder);
+    const restored = await withSession(op, { ...holder, database: scratch }, async (s) => {
       await useStableText(s);
       return tableChecksum(s, job.table, job.columns);
     });
@@ -102,14 +105,14 @@ async function proveDump(job: BackupJob, file: string): Promise<void> {
       );
     }
   } finally {
-    await withSession(label, holder, (s) => s.run(buildDropDatabaseSql(scratch))).catch(() => undefined);
+    await withSession(op, holder, (s) => s.run(buildDropDatabaseSql(scratch))).catch(() => undefined);
   }
 }
 
 /** The rows as CSV with a header, gzipped, beside the dump. */
 async function exportCsv(job: BackupJob, file: string): Promise<string> {
   const csvFile = file.replace(/\.dump$/, ".csv.gz");
-  await withSession(job.label, job.holder, async (s) => {
+  await withSession(job.op, job.holder, async (s) => {
     await useStableText(s);
     await pipeline(s.copyOut(buildCopyCsvOutSql(job.table, job.columns)), createGzip(), fs.createWriteStream(csvFile));
   });
@@ -126,9 +129,9 @@ export async function backUpTable(job: BackupJob): Promise<BackupOutcome> {
   const file = path.join(job.location, backupFileName(job.holder.database, job.table, new Date()));
   // pg_dump reads --table as a pattern; quoted identifiers make each part literal.
   const pattern = quoteQualified(job.table.schema, job.table.name);
-  const ancestors = await withSession(job.label, job.holder, (s) => ancestorPatterns(s, pattern));
+  const ancestors = await withSession(job.op, job.holder, (s) => ancestorPatterns(s, pattern));
   const tables = [pattern, ...ancestors].map((p) => `--table=${p}`);
-  await runTool(job.label, "pg_dump", ["--format=custom", ...tables, `--file=${file}`, `--dbname=${job.holder.database}`], job.holder);
+  await runTool(job.op, "pg_dump", ["--format=custom", ...tables, `--file=${file}`, `--dbname=${job.holder.database}`], job.holder);
   await proveDump(job, file);
   return job.csv ? { file, csv: await exportCsv(job, file) } : { file };
 }

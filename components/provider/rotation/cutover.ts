@@ -10,7 +10,7 @@ import { quoteQualified } from "../../sql/quote";
 import { buildCutoverSql, buildLockTimeoutSql, deadlockTimeoutSql, waitingLocksSql } from "../../sql/rotation";
 import { ArchiveRotation } from "./archive-rotation";
 import { rowCount, TableChecksum } from "./checksum";
-import { lockConflict } from "./locks";
+import { lockConflict } from "../../db/blockers";
 
 /** Whether the partition is already a foreign partition on the rotation's server (a rerun after a committed cutover). */
 export async function alreadyCutOver(r: ArchiveRotation, main: Session): Promise<boolean> {

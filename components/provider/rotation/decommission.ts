@@ -67,7 +67,7 @@ function dropOnMainSql(d: Decommission): string {
 
 /** Count, checksum, size and key range of the table about to go. */
 function readRetiring(d: Decommission): Promise<Retiring> {
-  return withSession(d.op.label, d.holder, async (s) => {
+  return withSession(d.op, d.holder, async (s) => {
     await useStableText(s);
     const stats = await s.first<Retiring["stats"]>(buildTableStatsSql(d.table, d.partitionKey));
     return { sum: await tableChecksum(s, d.table, d.columns), stats: stats ?? { size_bytes: "0", earliest: null, latest: null } };
@@ -76,7 +76,7 @@ function readRetiring(d: Decommission): Promise<Retiring> {
 
 /** The backup file an earlier, interrupted run logged for the same rows; undefined when there is no such run. */
 async function earlierRun(d: Decommission, sum: TableChecksum): Promise<{ backupFile?: string } | undefined> {
-  return withSession(d.op.label, d.main, async (s) => {
+  return withSession(d.op, d.main, async (s) => {
     if (!(await readRelation(s, { schema: d.partition.schema, name: DECOMMISSION_LOG }))) {
       return undefined;
     }
@@ -97,7 +97,7 @@ async function backUp(d: Decommission, sum: TableChecksum): Promise<string | und
   d.op.progress(`backing up ${d.partition.name} (${describeChecksum(sum)}) to ${backup.location}`);
   const { columns, table, holder } = d;
   const outcome = await backUpTable({
-    label: d.op.label,
+    op: d.op,
     holder,
     table,
     columns,
@@ -112,8 +112,8 @@ async function backUp(d: Decommission, sum: TableChecksum): Promise<string | und
 /** The audit row and the drop on the main instance, in one transaction. */
 async function logAndDrop(d: Decommission, { sum, stats }: Retiring, backupFile: string | undefined): Promise<void> {
   const schema = d.partition.schema;
-  await withSession(d.op.label, d.main, (s) =>
-    s.transaction(async () => {
+  await withSession(d.op, d.main, (s) =>
+    s.locked(`decommissioning ${d.partition.name}`, async () => {
       // Partitions are deleted in parallel, and CREATE TABLE IF NOT EXISTS
       // is not safe against a concurrent create of the same table.
       await s.run(buildDecommissionLogLockSql(schema));
@@ -146,7 +146,7 @@ function requireBackup(d: Decommission, sum: TableChecksum): void {
 
 /** Backs up, logs and drops a partition past retention; safe to rerun. */
 export async function applyDecommission(d: Decommission): Promise<DecommissionOutcome> {
-  const present = await withSession(d.op.label, d.holder, (s) => readRelation(s, d.table));
+  const present = await withSession(d.op, d.holder, (s) => readRelation(s, d.table));
   if (present) {
     const retiring = await readRetiring(d);
     requireBackup(d, retiring.sum);
@@ -165,14 +165,14 @@ export async function applyDecommission(d: Decommission): Promise<DecommissionOu
     return { rows: retiring.sum.rows, backupFile };
   }
   // Already dropped (a rerun): make sure the partition on the main instance is gone too.
-  await withSession(d.op.label, d.main, (s) => s.run(dropOnMainSql(d)));
+  await withSession(d.op, d.main, (s) => s.run(dropOnMainSql(d)));
   return { rows: "0" };
 }
 
 /** The partition on the main instance (it may survive an interrupted earlier run; dropping it again is harmless) and the archive table. */
 async function dropEverywhere(d: Decommission): Promise<void> {
-  await withSession(d.op.label, d.main, (s) => s.run(dropOnMainSql(d)));
+  await withSession(d.op, d.main, (s) => s.run(dropOnMainSql(d)));
   if (!d.local) {
-    await withSession(d.op.label, d.holder, (s) => s.run(buildDropTableSql(d.table)));
+    await withSession(d.op, d.holder, (s) => s.run(buildDropTableSql(d.table)));
   }
 }
