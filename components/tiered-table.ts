@@ -89,7 +89,7 @@ function checkServerNames(keys: readonly string[]): CheckFailure[] {
     if (other !== undefined) {
       failures.push({
         property: `archives.${key}`,
-        reason: `archives ${JSON.stringify(other)} and ${JSON.stringify(key)} would both be reached through foreign server ${server}; rename one of them (a key's characters other than letters, digits and _ become _)`,
+        reason: `archives ${JSON.stringify(other)} and ${JSON.stringify(key)} would both be reached through foreign server ${server}; rename one of them (a key is lower-cased, and its characters other than letters, digits and _ become _)`,
       });
     }
     owner.set(server, other ?? key);

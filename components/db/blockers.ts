@@ -5,8 +5,9 @@
  * a wait that outlasts lock_timeout is a lock conflict, retried by the
  * session and, after the last attempt, explained with the last blockers.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "pg";
-import { Progress } from "../model/operation";
+import { Operation, Progress } from "../model/operation";
 import { blockingSessionsSql } from "../sql/catalog";
 
 /** One session holding a lock another waits for. */
@@ -93,7 +94,11 @@ export function watchBlockers(open: () => Promise<Client>, pid: number, what: st
   let stopped = false;
   let polling: Promise<unknown> = Promise.resolve();
   const look = async () => {
-    watcher ??= await open();
+    if (!watcher) {
+      watcher = await open();
+      // A look that cannot answer quickly is not worth waiting for.
+      await watcher.query("SET statement_timeout = '5s'");
+    }
     const blockers = (await watcher.query<Blocker>(blockingSessionsSql, [pid])).rows;
     if (!stopped && blockers.length > 0 && describeBlockers(blockers) !== describeBlockers(last)) {
       progress(`${what} waits for a lock held by ${describeBlockers(blockers)}`);
@@ -118,4 +123,60 @@ export function watchBlockers(open: () => Promise<Client>, pid: number, what: st
       await watcher?.end().catch(() => undefined);
     },
   };
+}
+
+/** Whether a blocking session is pgtier's own (another step of an update): its application_name says so. */
+export function isPgtierSession(b: Blocker): boolean {
+  return (b.application ?? "").startsWith("pgtier");
+}
+
+/** The pause before attempt `n + 1`: a quarter second longer each time, at most 5 s. */
+export function backoffMs(n: number): number {
+  return Math.min(5000, 250 * n);
+}
+
+/** How long a statement waits, in all, behind other pgtier sessions (other steps of the same update). */
+const PGTIER_WAIT_MS = 60 * 60 * 1000;
+
+/**
+ * Runs `attempt` until it is not refused a lock. Each refusal is an attempt
+ * used, with a growing pause, unless the lock is held by pgtier's own
+ * sessions (another step of the update, e.g. a rotation's copy): those are
+ * waited for without using attempts. After the last attempt it fails with
+ * nothing changed, naming who held the lock (`blockers`, the last seen).
+ */
+export async function retryOnLockConflicts<T>(
+  op: Operation,
+  waits: LockWaits,
+  what: string,
+  attempt: () => Promise<T>,
+  blockers: () => readonly Blocker[],
+): Promise<T> {
+  const patience = Date.now() + PGTIER_WAIT_MS;
+  for (let n = 1; ;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isLockConflict(err)) {
+        throw err;
+      }
+      const seen = blockers();
+      if (seen.length > 0 && seen.every(isPgtierSession) && Date.now() < patience) {
+        op.progress(`${what} waits for another pgtier step: ${describeBlockers(seen)}`);
+        await sleep(1000);
+        continue;
+      }
+      const held = seen.length > 0 ? `; held by ${describeBlockers(seen)}` : "";
+      if (n >= waits.attempts) {
+        throw new Error(
+          `${op.label}: ${what} could not get its locks within ${waits.timeoutMs} ms in ${waits.attempts} attempts${held}; nothing was changed — ` +
+            `run pulumi up again once that session is done, or end it (SELECT pg_terminate_backend(<pid>))`,
+          { cause: err },
+        );
+      }
+      op.progress(`${what}: lock not granted within ${waits.timeoutMs} ms (attempt ${n} of ${waits.attempts})${held}; trying again`);
+      await sleep(backoffMs(n));
+      n++;
+    }
+  }
 }

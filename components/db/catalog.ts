@@ -10,6 +10,7 @@ import {
   constraintSql,
   databaseSql,
   extensionSql,
+  lockHoldersSql,
   foreignServerSql,
   foreignTableSql,
   indexesSql,
@@ -22,6 +23,8 @@ import {
   relationInfoSql,
   userMappingSql,
 } from "../sql/catalog";
+import { quoteQualified } from "../sql/quote";
+import { Blocker } from "./blockers";
 import { Session } from "./session";
 
 /** The relation `schema.name` (schema public when not given), or undefined when it does not exist. */
@@ -105,6 +108,11 @@ export async function readUserMapping(s: Session, server: string, role: string):
 /** An installed extension's version and schema. */
 export function readExtension(s: Session, name: string): Promise<{ version: string; schema: string } | undefined> {
   return s.first<{ version: string; schema: string }>(extensionSql, [name]);
+}
+
+/** The sessions, but `exclude`, holding locks on `tables`: who a rotation's lock was waiting behind. */
+export function readLockHolders(s: Session, tables: readonly TableName[], exclude: readonly number[]): Promise<Blocker[]> {
+  return s.rows<Blocker>(lockHoldersSql, [tables.map((t) => quoteQualified(t.schema, t.name)), [...exclude]]);
 }
 
 /** Whether a database exists. */

@@ -1,6 +1,6 @@
 /** Connections to PostgreSQL, with errors that say which resource, where, and what to do. */
 import { Client } from "pg";
-import { inspectContainer } from "../docker/container";
+import { inspectContainer, notRunningError } from "../docker/container";
 import { Operation } from "../model/operation";
 import { Connection } from "../model/types";
 import { lockWaits } from "./blockers";
@@ -39,48 +39,71 @@ export function explainConnectError(label: string, c: Connection, err: unknown):
     default:
       hint = e.message ?? String(err);
   }
-  return new Error(`${label}: could not connect to ${where} (${hint})`);
+  return new Error(`${label}: could not connect to ${where} (${hint})`, { cause: err });
 }
 
 /** How long pgtier waits for a managed container that is (re)starting to accept logins. */
 const STARTING_TIMEOUT_MS = 60_000;
 
-/** Connection failures of a server that is starting: refused, reset, or PostgreSQL's "the database system is starting up". */
-function isStarting(err: unknown): boolean {
-  const code = postgresError(err).code;
-  return code === "ECONNREFUSED" || code === "ECONNRESET" || code === "57P03";
+/**
+ * Connection failures of a server that is starting: refused or reset, the
+ * proxy in front of a container closing it ("Connection terminated
+ * unexpectedly"), or PostgreSQL's "the database system is starting up".
+ * Never a login refused: that does not change by waiting.
+ */
+export function isStarting(err: unknown): boolean {
+  const e = postgresError(err);
+  return (
+    e.code === "ECONNREFUSED" || e.code === "ECONNRESET" || e.code === "57P03" || /Connection terminated unexpectedly/.test(e.message ?? "")
+  );
+}
+
+/** Half a second, then again. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 /**
  * Where to connect now. A managed container's published port is read from
  * Docker at each connection, so a port the state holds from before a
- * restart is never used; a container that is gone or stopped is an error
- * naming it and the fix.
+ * restart is never used. A container that is restarting (docker restart,
+ * dockerd coming back) is waited for, until `deadline`; one that is gone or
+ * does not run is an error naming it and the fix.
  */
-export async function resolveConnection(op: Operation, c: Connection): Promise<Connection> {
+export async function resolveConnection(op: Operation, c: Connection, deadline = Date.now() + STARTING_TIMEOUT_MS): Promise<Connection> {
   if (!c.container) {
     return c;
   }
-  const found = await inspectContainer(op.label, c.container);
-  if (!found) {
-    throw new Error(
-      `${op.label}: the container ${c.container} of the instance it lives on is gone; run pulumi up to create it again on its data volume (pulumi destroy needs it too) — nothing was changed`,
-    );
+  for (;;) {
+    const found = await inspectContainer(op.label, c.container);
+    if (!found) {
+      throw new Error(
+        `${op.label}: the container ${c.container} of the instance it lives on is gone; run pulumi up to create it again on its data volume (pulumi destroy needs it too) — nothing was changed`,
+      );
+    }
+    if (found.running) {
+      return found.endpoint ? { ...c, ...found.endpoint } : c;
+    }
+    if (found.status !== "restarting" || Date.now() >= deadline) {
+      throw notRunningError(op.label, c.container, found.status);
+    }
+    await pause();
   }
-  if (!found.running) {
-    throw new Error(
-      `${op.label}: the container ${c.container} is not running (${found.status}); start it (docker start ${c.container}), then run pulumi again — nothing was changed`,
-    );
-  }
-  return found.endpoint ? { ...c, ...found.endpoint } : c;
 }
 
-/** A client logged in to `c`; a managed container that is starting is waited for. */
-async function connect(op: Operation, c: Connection): Promise<Client> {
-  const deadline = Date.now() + (c.container ? STARTING_TIMEOUT_MS : 0);
+/** A client logged in to `c`, for `op` (named in pg_stat_activity); a managed container that is starting is waited for. */
+async function connect(op: Operation, c: Connection, waitForStart = true): Promise<Client> {
+  const deadline = Date.now() + (c.container && waitForStart ? STARTING_TIMEOUT_MS : 0);
   for (;;) {
-    const target = await resolveConnection(op, c);
-    const client = new Client({ ...target, connectionTimeoutMillis: 15_000, application_name: "pgtier" });
+    const target = await resolveConnection(op, c, deadline);
+    const client = new Client({
+      ...target,
+      connectionTimeoutMillis: 15_000,
+      // pgtier, and the resource: what a user sees of this session in pg_stat_activity and in pgtier's lock reports.
+      application_name: `pgtier: ${op.label}`.slice(0, 63),
+    });
+    // A backend that goes away while the client is idle (a restart) is handled where the client is used next.
+    client.on("error", () => undefined);
     try {
       await client.connect();
       return client;
@@ -89,7 +112,7 @@ async function connect(op: Operation, c: Connection): Promise<Client> {
       if (!isStarting(err) || Date.now() >= deadline) {
         throw explainConnectError(op.label, target, err);
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await pause();
     }
   }
 }
@@ -103,7 +126,8 @@ export async function withSession<T>(op: Operation, c: Connection, fn: (session:
     const setup = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid, set_config('lock_timeout', $1, false)", [
       `${waits.timeoutMs}ms`,
     ]);
-    return await fn(new Session(op, client, setup.rows[0].pid, () => connect(op, c), waits));
+    // The watch of lock waits does not wait for a container to start: it only looks while this session works.
+    return await fn(new Session(op, client, setup.rows[0].pid, () => connect(op, c, false), waits));
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -123,16 +147,19 @@ export function withSessions<T>(op: Operation, connections: readonly Connection[
  */
 export async function waitForLogin(op: Operation, c: Connection, timeoutMs: number, context: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
+  for (;;) {
     try {
       await withSession(op, c, (s) => s.run("SELECT 1"));
       return;
     } catch (err) {
-      last = err;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const starting = isStarting(err instanceof Error ? (err.cause ?? err) : err);
+      if (!starting || Date.now() >= deadline) {
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new Error(`${op.label}: PostgreSQL did not accept connections within ${timeoutMs / 1000}s (${reason}); ${await context()}`, {
+          cause: err,
+        });
+      }
+      await pause();
     }
   }
-  const reason = last instanceof Error ? last.message : String(last);
-  throw new Error(`${op.label}: PostgreSQL did not accept connections within ${timeoutMs / 1000}s (${reason}); ${await context()}`);
 }

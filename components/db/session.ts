@@ -8,12 +8,11 @@
  * it is one) before it fails with nothing changed.
  */
 import { Readable, Writable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Client, QueryResultRow } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { Operation } from "../model/operation";
 import { isBag } from "../model/reader";
-import { Blocker, describeBlockers, isLockConflict, LockWaits, watchBlockers } from "./blockers";
+import { Blocker, LockWaits, retryOnLockConflicts, watchBlockers } from "./blockers";
 
 /** A PostgreSQL error as `pg` reports it. */
 export interface PostgresError {
@@ -69,6 +68,11 @@ export class Session {
     return this.op.label;
   }
 
+  /** The backend's process id. */
+  get backendPid(): number {
+    return this.pid;
+  }
+
   /** The sessions the last statement waited for (empty when it never waited long enough to look). */
   get lastBlockers(): readonly Blocker[] {
     return this.blockers;
@@ -80,26 +84,42 @@ export class Session {
    * not granted in time is retried.
    */
   async run(sql: string, params: readonly unknown[] = []): Promise<void> {
-    await (this.depth > 0 ? this.statement(sql, params) : this.retryingLocks(firstLine(sql), () => this.statement(sql, params)));
+    await (this.depth > 0 ? this.statement(sql, params) : this.retrying(firstLine(sql), () => this.statement(sql, params)));
   }
 
+  /** One statement, watched for lock waits; a failure names the resource and the statement. */
   private async statement(sql: string, params: readonly unknown[]): Promise<void> {
-    const watch = watchBlockers(this.reconnect, this.pid, firstLine(sql), this.op.progress);
+    this.blockers = [];
+    const watch = watchBlockers(this.reconnect, this.pid, firstLine(sql), this.op.progress, Math.min(1000, this.waits.timeoutMs / 2));
     try {
       await this.client.query(sql, [...params]);
     } catch (err) {
-      const e = postgresError(err);
-      const extra = [e.detail, e.hint].filter(Boolean).join(" ");
-      throw new Error(`${this.label}: PostgreSQL refused ${firstLine(sql)}: ${e.message}${extra ? ` (${extra})` : ""}`, { cause: err });
+      throw this.refused(sql, err);
     } finally {
       this.blockers = watch.seen();
       await watch.stop();
     }
   }
 
-  /** The rows of a query whose values are `$n` parameters. */
+  /** PostgreSQL's refusal of `sql`, naming the resource and the statement, with PostgreSQL's error as its cause. */
+  private refused(sql: string, err: unknown): Error {
+    const e = postgresError(err);
+    const extra = [e.detail, e.hint].filter(Boolean).join(" ");
+    return new Error(`${this.label}: PostgreSQL refused ${firstLine(sql)}: ${e.message}${extra ? ` (${extra})` : ""}`, { cause: err });
+  }
+
+  /** Runs `attempt`, again when a lock is not granted in time (see retryOnLockConflicts). */
+  private retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    return retryOnLockConflicts(this.op, this.waits, what, attempt, () => this.blockers);
+  }
+
+  /** The rows of a query whose values are `$n` parameters; a failure names the resource and the query. */
   async rows<R extends QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    return (await this.client.query<R>(sql, [...params])).rows;
+    try {
+      return (await this.client.query<R>(sql, [...params])).rows;
+    } catch (err) {
+      throw this.refused(sql, err);
+    }
   }
 
   /** The first row of a query, if any. */
@@ -123,9 +143,13 @@ export class Session {
     }
   }
 
-  /** Runs `fn` in a transaction, again from the start when a lock is not granted in time; `what` names it in messages. */
+  /**
+   * Runs `fn` in a transaction, again from the start when a lock is not
+   * granted in time; `what` names it in messages. Inside a transaction the
+   * caller opened, `fn` just runs: the caller handles lock conflicts.
+   */
   locked<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return this.retryingLocks(what, () => this.transaction(fn));
+    return this.depth > 0 ? fn() : this.retrying(what, () => this.transaction(fn));
   }
 
   /** Runs statements in one transaction: all of them happen, or none. */
@@ -168,29 +192,5 @@ export class Session {
   /** `COPY ... FROM STDIN` as a stream to write its input to; it finishes when the COPY has. */
   copyIn(sql: string): Writable {
     return this.client.query(copyFrom(sql));
-  }
-
-  /** Runs `attempt` until it is not refused a lock, pausing longer each time; then fails naming who held the lock. */
-  private async retryingLocks<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    const { timeoutMs, attempts } = this.waits;
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (!isLockConflict(err)) {
-          throw err;
-        }
-        const held = this.blockers.length > 0 ? `; held by ${describeBlockers(this.blockers)}` : "";
-        if (n >= attempts) {
-          throw new Error(
-            `${this.label}: ${what} could not get its locks within ${timeoutMs} ms in ${attempts} attempts${held}; nothing was changed — ` +
-              `run pulumi up again once that session is done, or end it (SELECT pg_terminate_backend(<pid>))`,
-            { cause: err },
-          );
-        }
-        this.op.progress(`${what}: lock not granted within ${timeoutMs} ms (attempt ${n} of ${attempts})${held}; trying again`);
-        await sleep(Math.min(5000, 250 * n));
-      }
-    }
   }
 }

@@ -4,14 +4,15 @@
  * network, with its data on a named volume and its port published on
  * 127.0.0.1 only.
  */
-import { createServer } from "node:net";
 import { PassThrough, Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { Endpoint } from "../model/types";
 import { dockerClient, explainDockerError, isNotFound, MANAGED_LABEL } from "./client";
+import { CONTAINER_PORT } from "./container-state";
+import { freePort } from "./ports";
 
-/** The port PostgreSQL listens on inside the container. */
-export const CONTAINER_PORT = 5432;
+export { CONTAINER_PORT, ContainerState, inspectContainer, notRunningError } from "./container-state";
+
 const DATA_DIR = "/var/lib/postgresql/data";
 
 /** What a PostgreSQL container is made from. */
@@ -24,7 +25,7 @@ export interface PostgresContainer {
   readonly network: string;
   /** Volume for the data directory. */
   readonly volume: string;
-  /** Port on 127.0.0.1 to publish 5432 on; 0 or none lets Docker pick one. */
+  /** Port on 127.0.0.1 to publish 5432 on; 0 or none: a free one, picked when the container is created. */
   readonly hostPort?: number;
   /** Extra environment. */
   readonly env?: Readonly<Record<string, string>>;
@@ -73,24 +74,6 @@ export async function removeContainer(name: string): Promise<void> {
   }
 }
 
-/** The container's state: its published endpoint (none while stopped) and whether it runs; undefined when it is gone. */
-export async function inspectContainer(
-  label: string,
-  name: string,
-): Promise<{ endpoint?: Endpoint; image: string; running: boolean; status: string } | undefined> {
-  try {
-    const info = await dockerClient().getContainer(name).inspect();
-    const binding = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
-    const endpoint = binding ? { host: "127.0.0.1", port: Number(binding.HostPort) } : undefined;
-    return { endpoint, image: info.Config.Image, running: info.State.Running && !info.State.Restarting, status: info.State.Status };
-  } catch (err) {
-    if (isNotFound(err)) {
-      return undefined;
-    }
-    throw explainDockerError(label, `inspect container ${name}`, err);
-  }
-}
-
 /** A container of ours left by an interrupted run is removed (its data is on the volume); anyone else's is refused. */
 async function clearLeftover(label: string, name: string): Promise<void> {
   const existing = await dockerClient()
@@ -106,19 +89,6 @@ async function clearLeftover(label: string, name: string): Promise<void> {
     );
   }
   await removeContainer(name);
-}
-
-/** A port on 127.0.0.1 that nothing listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Docker's refusal of a host port another process took between our look and its start. */
@@ -160,6 +130,18 @@ async function startOn(c: PostgresContainer, port: number): Promise<void> {
   await container.start();
 }
 
+/** Why a container did not start, with what to do about it. */
+function startFailure(label: string, c: PostgresContainer, port: number, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (isPortTaken(err)) {
+    return new Error(
+      `${label}: container ${c.containerName} cannot publish PostgreSQL on 127.0.0.1:${port}: another process holds that port; free it, or give the instance another hostPort (pgtier:mainPort / the archive's port)`,
+    );
+  }
+  const hint = /no such image/i.test(message) ? " (build it with scripts/build-postgres-image.sh)" : "";
+  return explainDockerError(label, `start container ${c.containerName} from image ${c.image}${hint}`, err);
+}
+
 /**
  * Creates and starts the container; returns the endpoint published on
  * 127.0.0.1. The host port is `hostPort`, else `preferred` (the one it had,
@@ -168,26 +150,20 @@ async function startOn(c: PostgresContainer, port: number): Promise<void> {
  * reboots, and the state never goes stale.
  */
 export async function startContainer(label: string, c: PostgresContainer, preferred?: number): Promise<Endpoint> {
+  await clearLeftover(label, c.containerName);
   const fixed = c.hostPort ? c.hostPort : undefined;
   for (let attempt = 1; ; attempt++) {
     const port = fixed ?? (attempt === 1 && preferred ? preferred : await freePort());
     try {
-      await clearLeftover(label, c.containerName);
       await startOn(c, port);
       return { host: "127.0.0.1", port };
     } catch (err) {
-      if (err instanceof Error && err.message.startsWith(label)) {
-        throw err;
-      }
       await removeContainer(c.containerName).catch(() => undefined);
+      // Another process took the port picked for it: pick again (never a port the program gave).
       if (fixed === undefined && attempt < 3 && isPortTaken(err)) {
         continue;
       }
-      throw explainDockerError(
-        label,
-        `start container ${c.containerName} from image ${c.image} on port ${port} (build it with scripts/build-postgres-image.sh)`,
-        err,
-      );
+      throw startFailure(label, c, port, err);
     }
   }
 }

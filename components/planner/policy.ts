@@ -119,13 +119,22 @@ function describeRange(rule: ArchivePlacementRule): string {
   return `[${rule.from ?? "the first period"}, ${rule.to ?? "on"})`;
 }
 
-/** The fix for two overlapping rules: end the one that starts first where the other starts. */
+/**
+ * The fix for two overlapping rules that keeps every period where it is
+ * now: before overlaps were refused, the earlier rule won, so the later one
+ * gives the overlap up.
+ */
 function overlapFix(rules: readonly ArchivePlacementRule[], i: number, j: number): string {
-  const [first, second] = (rules[i].from ?? "") <= (rules[j].from ?? "") ? [i, j] : [j, i];
-  const start = rules[second].from;
-  return start
-    ? `give archives[${first}] to: "${start}" so it ends where archives[${second}] starts`
-    : `give archives[${first}] and archives[${second}] from/to ranges that do not overlap (a rule without from/to covers every period)`;
+  const [a, b] = [rules[i], rules[j]];
+  if (a.to !== undefined && (b.to === undefined || b.to > a.to)) {
+    return `give archives[${j}] from: "${a.to}" so it starts where archives[${i}] ends`;
+  }
+  if (a.from !== undefined && (b.from === undefined || b.from < a.from)) {
+    return `give archives[${j}] to: "${a.from}" so it ends where archives[${i}] starts`;
+  }
+  const moving =
+    b.from === undefined ? "" : `, or give archives[${i}] to: "${b.from}" to move the periods from ${b.from} on to ${b.archive}`;
+  return `archives[${j}] holds no period archives[${i}] does not hold first; remove it${moving}`;
 }
 
 /**
@@ -147,7 +156,7 @@ function checkOverlaps(rules: readonly ArchivePlacementRule[], failures: CheckFa
       if (overlap) {
         failures.push({
           property: `archives[${j}]`,
-          reason: `archives[${i}] (${a.archive}, ${describeRange(a)}) and archives[${j}] (${b.archive}, ${describeRange(b)}) overlap: a period must have one archive instance; ${overlapFix(rules, i, j)}`,
+          reason: `archives[${i}] (${a.archive}, ${describeRange(a)}) and archives[${j}] (${b.archive}, ${describeRange(b)}) overlap: a period must have one archive instance; to keep each period where it is (the earlier rule wins today), ${overlapFix(rules, i, j)}`,
         });
       }
     }

@@ -52,7 +52,7 @@ export interface ResourceDefinition<I extends object, O extends object> {
    * every diff (no refresh needed): the properties to show as changed; an
    * update follows that puts them right (e.g. a container removed by hand is
    * created again). Throws, naming the object and the fix, when it cannot
-   * be acted on. Only for objects that cheap to look at (Docker's).
+   * be acted on. Only for objects cheap to look at (Docker's), never PostgreSQL.
    */
   observe?(op: Operation, id: string, state: I & O): Promise<readonly string[]>;
   /**

@@ -3,8 +3,9 @@
  * type a URN names. Secrets are unwrapped on the way in and marked again on
  * the way out; each resource type (resource-type.ts) applies its defaults,
  * validates and decodes. check and diff need no database, so a brand-new
- * stack previews before any container exists (diff only looks at Docker
- * objects it manages); create, read, update and delete do the I/O.
+ * stack previews before any container exists (diff asks Docker about the
+ * containers, volumes and networks it manages, nothing more); create, read,
+ * update and delete do the I/O.
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { Bag } from "../model/reader";

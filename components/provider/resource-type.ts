@@ -161,7 +161,8 @@ export function defineResource<I extends object, O extends object>(def: Resource
         throw invalidInputs(op.label, refused);
       }
       const decided = { ...diffInputs(def.diff, olds, news), details: describeChanges(def.diff, olds, news) };
-      return withObserved(decided, observe ? await observed(def, op, id, olds) : []);
+      // Nothing to look at for an object the diff replaces anyway (a stopped container given a new image, say).
+      return withObserved(decided, observe && decided.replaces.length === 0 ? await observed(def, op, id, olds) : []);
     },
 
     async create(op, bag) {

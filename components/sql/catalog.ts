@@ -87,6 +87,22 @@ SELECT a.pid, a.usename AS "user", a.application_name AS application, a.state,
  WHERE a.pid = ANY (pg_blocking_pids($1))
  ORDER BY a.pid`;
 
+/**
+ * The sessions holding locks on relations (parameters: their regclass texts,
+ * and pids to leave out), described as {@link blockingSessionsSql} does:
+ * who a lock that was not granted in time was waiting behind.
+ */
+export const lockHoldersSql = `
+SELECT DISTINCT a.pid, a.usename AS "user", a.application_name AS application, a.state,
+       to_char(a.query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS query_start,
+       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 100) AS query
+  FROM pg_locks l
+  JOIN pg_stat_activity a ON a.pid = l.pid
+ WHERE l.locktype = 'relation' AND l.granted
+   AND l.relation = ANY (SELECT to_regclass(r)::oid FROM unnest($1::text[]) AS r)
+   AND NOT (l.pid = ANY ($2::int[]))
+ ORDER BY a.pid`;
+
 /** Whether a database exists. */
 export const databaseSql = `SELECT datname FROM pg_database WHERE datname = $1`;
 

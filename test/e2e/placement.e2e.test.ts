@@ -37,7 +37,7 @@ describe("e2e: placement mistakes refused at preview", () => {
     ]);
     assert.ok(
       message.includes(
-        'archives[0] (a, [the first period, 2026-01-01)) and archives[1] (b, [2025-01-01, on)) overlap: a period must have one archive instance; give archives[0] to: "2025-01-01" so it ends where archives[1] starts',
+        'archives[0] (a, [the first period, 2026-01-01)) and archives[1] (b, [2025-01-01, on)) overlap: a period must have one archive instance; to keep each period where it is (the earlier rule wins today), give archives[1] from: "2026-01-01" so it starts where archives[0] ends',
       ),
       message,
     );

@@ -153,7 +153,7 @@ describe("e2e: restarts, containers removed or stopped by hand, and a password w
     await stopContainer(`${prefix}-archive`);
     try {
       await assert.rejects(stack().destroy({ color: "never" }), (err: Error) =>
-        err.message.includes(`the container ${prefix}-archive is not running (exited); start it (docker start ${prefix}-archive)`),
+        err.message.includes(`container ${prefix}-archive is not running (exited); start it (docker start ${prefix}-archive)`),
       );
     } finally {
       await startContainer(`${prefix}-archive`);

@@ -29,7 +29,7 @@ describe("validateTieredTable: archive keys and their foreign servers", () => {
       {
         property: "archives.x_y",
         reason:
-          'archives "x-y" and "x_y" would both be reached through foreign server x_y_server; rename one of them (a key\'s characters other than letters, digits and _ become _)',
+          'archives "x-y" and "x_y" would both be reached through foreign server x_y_server; rename one of them (a key is lower-cased, and its characters other than letters, digits and _ become _)',
       },
     ]);
   });

@@ -137,7 +137,7 @@ describe("planLayout", () => {
         {
           property: "archives[1]",
           reason:
-            "archives[0] (a1, [the first period, 2025-05-01)) and archives[1] (a2, [the first period, on)) overlap: a period must have one archive instance; give archives[0] and archives[1] from/to ranges that do not overlap (a rule without from/to covers every period)",
+            'archives[0] (a1, [the first period, 2025-05-01)) and archives[1] (a2, [the first period, on)) overlap: a period must have one archive instance; to keep each period where it is (the earlier rule wins today), give archives[1] from: "2025-05-01" so it starts where archives[0] ends',
         },
       ]);
       assert.deepEqual(
@@ -149,7 +149,16 @@ describe("planLayout", () => {
           ],
         }).map((f) => f.reason),
         [
-          'archives[0] (a, [the first period, 2026-01-01)) and archives[1] (b, [2025-01-01, on)) overlap: a period must have one archive instance; give archives[0] to: "2025-01-01" so it ends where archives[1] starts',
+          'archives[0] (a, [the first period, 2026-01-01)) and archives[1] (b, [2025-01-01, on)) overlap: a period must have one archive instance; to keep each period where it is (the earlier rule wins today), give archives[1] from: "2026-01-01" so it starts where archives[0] ends',
+        ],
+      );
+    });
+
+    it("suggests keeping each period where the first rule put it: a rule inside another holds nothing", () => {
+      assert.deepEqual(
+        validatePolicy({ ...events, archives: [{ archive: "a" }, { archive: "b", from: "2025-01-01" }] }).map((f) => f.reason),
+        [
+          'archives[0] (a, [the first period, on)) and archives[1] (b, [2025-01-01, on)) overlap: a period must have one archive instance; to keep each period where it is (the earlier rule wins today), archives[1] holds no period archives[0] does not hold first; remove it, or give archives[0] to: "2025-01-01" to move the periods from 2025-01-01 on to b',
         ],
       );
     });

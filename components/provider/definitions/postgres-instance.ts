@@ -6,8 +6,10 @@
 import { waitForLogin, withSession } from "../../db/client";
 import {
   containerLogs,
+  ContainerState,
   inspectContainer,
   internalEndpoint,
+  notRunningError,
   PostgresContainer,
   removeContainer,
   startContainer,
@@ -94,28 +96,35 @@ async function createContainer(op: Operation, c: PostgresContainer, preferred?: 
 }
 
 /**
- * The container as Docker has it now, for a diff: gone (the update creates
- * it again on its volume and port), publishing another port (an older
- * container after a restart: the update records it), or as stored. A
- * stopped container is an error naming it and the fix. A container that is
- * starting (after a restart) is waited for until it accepts logins.
+ * The container as Docker has it now, for a diff; only Docker is asked,
+ * never PostgreSQL. Gone: the update creates it again on its volume and
+ * port. Publishing another port, or a port Docker picks at each start (a
+ * container of an older pgtier): the update pins it. A container that does
+ * not run is an error naming it and the fix. When Docker cannot be reached,
+ * nothing is observed: the operations that need it say so.
  */
-async function observeContainer(op: Operation, id: string, c: PostgresContainer & PostgresInstanceOutputs): Promise<string[]> {
-  const found = await inspectContainer(op.label, id);
+async function observeContainer(op: Operation, id: string, c: PostgresInstanceOutputs): Promise<string[]> {
+  let found: ContainerState | undefined;
+  try {
+    found = await inspectContainer(op.label, id);
+  } catch {
+    return [];
+  }
   if (!found) {
     return ["running"];
   }
   if (!found.running) {
-    throw new Error(
-      `${op.label}: container ${id} is not running (${found.status}); start it (docker start ${id}), then run pulumi again — nothing was changed`,
-    );
+    throw notRunningError(op.label, id, found.status);
   }
-  const endpoint = found.endpoint ?? c.endpoint;
-  await waitForLogin(op, connectionAt(c, endpoint), READY_TIMEOUT_MS, logsOf(c));
-  return endpoint.port !== c.endpoint.port ? ["endpoint"] : [];
+  return found.endpoint?.port !== c.endpoint.port || !found.pinned ? ["endpoint"] : [];
 }
 
-/** A container's outputs after an update: created again when it is gone (with the password its data directory has), or as Docker has it. */
+/**
+ * A container's outputs after an update. Gone: created again, on its volume
+ * and (when free) its port, with the password its data directory has.
+ * Publishing a port Docker picks at each start (an older pgtier's): created
+ * again on the port it has now, pinned. Otherwise as Docker has it.
+ */
 async function updateContainer(
   op: Operation,
   id: string,
@@ -123,11 +132,19 @@ async function updateContainer(
   news: PostgresContainer,
 ): Promise<PostgresInstanceOutputs> {
   const found = await inspectContainer(op.label, id);
-  if (!found) {
-    op.progress(`container ${id} is gone; creating it again on volume ${news.volume}, port ${olds.endpoint.port}`);
-    return createContainer(op, { ...news, password: olds.password }, olds.endpoint.port);
+  if (found?.pinned) {
+    return { endpoint: found.endpoint ?? olds.endpoint, internalEndpoint: internalEndpoint(news), running: found.running };
   }
-  return { endpoint: found.endpoint ?? olds.endpoint, internalEndpoint: internalEndpoint(news), running: found.running };
+  const port = found?.endpoint?.port ?? olds.endpoint.port;
+  if (found) {
+    await removeContainer(id);
+  }
+  const outputs = await createContainer(op, { ...news, password: olds.password }, port);
+  op.progress(
+    `container ${id} ${found ? "now keeps" : "was gone; created again on volume " + news.volume + ", on"} port ${outputs.endpoint.port}` +
+      (outputs.endpoint.port !== port ? ` (port ${port} was taken)` : ""),
+  );
+  return outputs;
 }
 
 export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, PostgresInstanceOutputs> = {

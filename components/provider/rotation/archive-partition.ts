@@ -36,7 +36,8 @@ import { ARCHIVE_STEP_RUNNERS, localOf } from "./archive-steps";
 import { ensureArchiveIndexes, ensureArchiveTable } from "./archive-table";
 import { describeChecksum, TableChecksum, tableChecksum, useStableText } from "./checksum";
 import { alreadyCutOver } from "./cutover";
-import { Blocker, describeBlockers, isLockConflict } from "../../db/blockers";
+import { backoffMs, Blocker, describeBlockers, isLockConflict } from "../../db/blockers";
+import { readLockHolders } from "../../db/catalog";
 
 /** Failed attempts after which the parent is locked exclusively before copying. */
 export const EXCLUSIVE_AFTER = 3;
@@ -59,9 +60,9 @@ function attempt(r: ArchiveRotation, s: Sessions, exclusive: boolean): Promise<T
   });
 }
 
-/** The error after the last attempt failed on locks, naming who held them when the wait was long enough to look. */
-function lockedOut(r: ArchiveRotation, attempts: number, blockers: readonly Blocker[], cause: unknown): Error {
-  const held = blockers.length > 0 ? `: ${describeBlockers(blockers)}` : "";
+/** The error after the last attempt failed on locks, naming who held them. */
+function lockedOut(r: ArchiveRotation, attempts: number, holders: readonly Blocker[], cause: unknown): Error {
+  const held = holders.length > 0 ? `: ${describeBlockers(holders)}` : "";
   return new Error(
     `${r.op.label}: could not lock ${r.partition.name} and ${r.parent.name} within ${r.settings.lockTimeoutMs} ms in ${attempts} attempts ` +
       `(long transactions or writers hold them${held}); nothing was changed on the main instance — ` +
@@ -70,7 +71,13 @@ function lockedOut(r: ArchiveRotation, attempts: number, blockers: readonly Bloc
   );
 }
 
-/** Attempts until one commits, backing off after each lock conflict. */
+/** Who holds locks on the partition or its parent, but the rotation's own sessions. */
+function holdersOf(r: ArchiveRotation, s: Sessions): Promise<Blocker[]> {
+  const own = [s.main, s.reader, s.checker].map((session) => session.backendPid);
+  return readLockHolders(s.main, [r.partition, r.parent], own).catch(() => []);
+}
+
+/** Attempts until one commits, backing off after each lock conflict, and saying who held the locks. */
 async function attemptUntilCommitted(r: ArchiveRotation, s: Sessions): Promise<RotationOutcome> {
   for (let n = 1; ; n++) {
     const exclusive = n > EXCLUSIVE_AFTER;
@@ -83,11 +90,13 @@ async function attemptUntilCommitted(r: ArchiveRotation, s: Sessions): Promise<R
       if (!isLockConflict(err)) {
         throw err;
       }
+      const holders = await holdersOf(r, s);
       if (n >= r.settings.attempts) {
-        throw lockedOut(r, n, s.main.lastBlockers, err);
+        throw lockedOut(r, n, holders, err);
       }
-      r.op.progress(`lock on ${r.partition.name}/${r.parent.name} not granted (attempt ${n} of ${r.settings.attempts}); retrying`);
-      await sleep(Math.min(5000, 250 * n));
+      const held = holders.length > 0 ? `; held by ${describeBlockers(holders)}` : "";
+      r.op.progress(`lock on ${r.partition.name}/${r.parent.name} not granted (attempt ${n} of ${r.settings.attempts})${held}; retrying`);
+      await sleep(backoffMs(n));
     }
   }
 }

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { lockWaits } from "../../db/blockers";
 import { resolveConnection, withSession } from "../../db/client";
 import { Session } from "../../db/session";
 import { Operation } from "../../model/operation";
@@ -131,7 +132,15 @@ export async function backUpTable(job: BackupJob): Promise<BackupOutcome> {
   const pattern = quoteQualified(job.table.schema, job.table.name);
   const ancestors = await withSession(job.op, job.holder, (s) => ancestorPatterns(s, pattern));
   const tables = [pattern, ...ancestors].map((p) => `--table=${p}`);
-  await runTool(job.op, "pg_dump", ["--format=custom", ...tables, `--file=${file}`, `--dbname=${job.holder.database}`], job.holder);
+  // pg_dump waits for its table locks as long as pgtier's statements do in all, then fails: nothing is dropped without a backup.
+  const { timeoutMs, attempts } = lockWaits();
+  const lockWait = `--lock-wait-timeout=${timeoutMs * attempts}`;
+  await runTool(
+    job.op,
+    "pg_dump",
+    ["--format=custom", lockWait, ...tables, `--file=${file}`, `--dbname=${job.holder.database}`],
+    job.holder,
+  );
   await proveDump(job, file);
   return job.csv ? { file, csv: await exportCsv(job, file) } : { file };
 }
