@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { Client } from "pg";
-import { guideSampleRows } from "../../stacks/guide";
 import {
   forceRemoveContainer,
   restartableDockerd,
@@ -17,6 +16,7 @@ import {
   startContainer,
   stopContainer,
 } from "../support/docker";
+import { insertRowsSql, sampleRows } from "../support/fixtures";
 import { backupDir, skipAfterFirstFailure, stateText, useStack } from "../support/stack";
 
 /** Quotes, a backslash, $, spaces and non-ASCII: every way a password can trip a quoting mistake. */
@@ -65,14 +65,8 @@ describe("e2e: restarts, containers removed or stopped by hand, and a password w
     const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
     main = up.outputs.mainEndpoint.value as Endpoint;
-    for (const r of guideSampleRows) {
-      await sql(main, "appdb", "INSERT INTO employees (name, hire_date, department, salary) VALUES ($1, $2, $3, $4)", [
-        r.name,
-        r.hireDate,
-        r.department,
-        r.salary,
-      ]);
-    }
+    const rows = insertRowsSql("employees", sampleRows);
+    await sql(main, "appdb", rows.sql, rows.params);
     assert.deepEqual(await perYear(main), { 2024: 4, 2025: 3 });
   });
 

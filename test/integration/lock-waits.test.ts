@@ -11,6 +11,7 @@ import { PgtierProvider } from "../../components/provider/provider";
 import { relkind } from "../support/catalog";
 import { connectionOf, query, startPostgres } from "../support/postgres";
 import { rejectionOf, ResourceUnderTest } from "../support/provider";
+import { emp2025Partition } from "../unit/fixtures";
 
 /** A session that reads `table` in an open transaction, holding a lock a DROP must wait for. */
 async function holdLock(pg: StartedTestContainer, table: string): Promise<{ client: Client; pid: number }> {
@@ -86,16 +87,7 @@ describe("lock waits (integration)", () => {
       "LocalPartition",
       "emp-2025",
     );
-    const props = {
-      connection: c,
-      name: "emp_2025",
-      schema: "public",
-      parent: "employees",
-      parentSchema: "public",
-      from: "2025-01-01",
-      to: "2026-01-01",
-      attached: true,
-    };
+    const props = { ...emp2025Partition, connection: c };
 
     // WHEN: the holder commits while the delete waits
     const deleting = partition.delete("public.emp_2025", props);
