@@ -12,6 +12,7 @@ import { Client, QueryResultRow } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { Operation } from "../model/operation";
 import { isBag } from "../model/reader";
+import { buildSetSnapshotSql, exportSnapshotSql } from "../sql/capture";
 import { Blocker, LockWaits, retryOnLockConflicts, watchBlockers } from "./blockers";
 
 /** A PostgreSQL error as `pg` reports it. */
@@ -79,20 +80,20 @@ export class Session {
   }
 
   /**
-   * Runs one statement; a failure names the resource and the statement, and
-   * keeps PostgreSQL's error as its cause. Outside a transaction, a lock
-   * not granted in time is retried.
+   * Runs one statement and returns how many rows it changed; a failure names
+   * the resource and the statement, and keeps PostgreSQL's error as its
+   * cause. Outside a transaction, a lock not granted in time is retried.
    */
-  async run(sql: string, params: readonly unknown[] = []): Promise<void> {
-    await (this.depth > 0 ? this.statement(sql, params) : this.retrying(firstLine(sql), () => this.statement(sql, params)));
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.depth > 0 ? this.statement(sql, params) : this.retrying(firstLine(sql), () => this.statement(sql, params));
   }
 
   /** One statement, watched for lock waits; a failure names the resource and the statement. */
-  private async statement(sql: string, params: readonly unknown[]): Promise<void> {
+  private async statement(sql: string, params: readonly unknown[]): Promise<number> {
     this.blockers = [];
     const watch = watchBlockers(this.reconnect, this.pid, firstLine(sql), this.op.progress, Math.min(1000, this.waits.timeoutMs / 2));
     try {
-      await this.client.query(sql, [...params]);
+      return (await this.client.query(sql, [...params])).rowCount ?? 0;
     } catch (err) {
       throw this.refused(sql, err);
     } finally {
@@ -141,6 +142,41 @@ export class Session {
     } finally {
       this.depth--;
     }
+  }
+
+  /**
+   * Opens a transaction that stays open until {@link end}, for work that
+   * spans other sessions' transactions (a lock held while another session
+   * cuts over). Statements in it are not retried: the caller handles lock
+   * conflicts.
+   */
+  async begin(isolation: "READ COMMITTED" | "REPEATABLE READ" = "READ COMMITTED"): Promise<void> {
+    await this.client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+    this.depth++;
+  }
+
+  /** Ends what {@link begin} opened: commits, or rolls back. Without an open transaction it does nothing. */
+  async end(commit = true): Promise<void> {
+    if (this.depth > 0) {
+      this.depth--;
+      await (commit ? this.client.query("COMMIT") : this.client.query("ROLLBACK").catch(() => undefined));
+    }
+  }
+
+  /**
+   * Opens a REPEATABLE READ transaction and returns its snapshot's id: every
+   * read until {@link end} sees the rows as they are now, and other
+   * sessions can read the same ({@link joinSnapshot}).
+   */
+  async openSnapshot(): Promise<string> {
+    await this.begin("REPEATABLE READ");
+    return String((await this.first<{ id: string }>(exportSnapshotSql))?.id);
+  }
+
+  /** Opens a REPEATABLE READ transaction that reads in another session's snapshot. */
+  async joinSnapshot(id: string): Promise<void> {
+    await this.begin("REPEATABLE READ");
+    await this.run(buildSetSnapshotSql(id));
   }
 
   /**

@@ -14,6 +14,8 @@ export interface RotationSettings {
    * How rows are copied when archiving: `pipe` streams binary COPY through
    * the runner (fastest); `fdw` has the main instance INSERT through
    * postgres_fdw (for when the runner cannot reach the archive quickly).
+   * Rows coming back from an archive, or moving between archives, are
+   * always piped through the runner.
    * @default "pipe"
    */
   readonly copyMethod: CopyMethod;
@@ -28,12 +30,21 @@ export interface RotationSettings {
    */
   readonly keepLocal: boolean;
   /**
-   * How long one archiving attempt waits for its locks, in milliseconds, before retrying.
+   * Keep the archive table, renamed `<name>_kept` on its archive instance,
+   * after the partition's rows moved away from it (back to the main
+   * instance, or to another archive) instead of dropping it.
+   * @default false
+   */
+  readonly keepArchive: boolean;
+  /**
+   * How long a tier change waits for a lock, in milliseconds, before it
+   * retries: when it starts capturing writes, and at the cutover (reads
+   * and writes of the table queue behind the cutover for at most this long).
    * @default 2000
    */
   readonly lockTimeoutMs: number;
   /**
-   * Archiving attempts before giving up with nothing changed.
+   * Attempts to take each of those locks before giving up with nothing changed.
    * @default 10
    */
   readonly attempts: number;
@@ -44,6 +55,7 @@ export const ROTATION_DEFAULTS: RotationSettings = Object.freeze({
   copyMethod: "pipe",
   batchSize: 10000,
   keepLocal: false,
+  keepArchive: false,
   lockTimeoutMs: 2000,
   attempts: 10,
 });
@@ -54,6 +66,7 @@ export function readRotationSettings(r: Reader): RotationSettings {
     copyMethod: r.oneOf("copyMethod", COPY_METHODS),
     batchSize: r.number("batchSize"),
     keepLocal: r.flag("keepLocal"),
+    keepArchive: r.flag("keepArchive"),
     lockTimeoutMs: r.number("lockTimeoutMs"),
     attempts: r.number("attempts"),
   };

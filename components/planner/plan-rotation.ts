@@ -1,9 +1,9 @@
 /**
  * What moving the as-of date means for a whole table: the steps from one
  * layout to the next. Pure. Each step is what the matching TieredPartition
- * shows in `pulumi preview` (create, an update whose tier changes, delete);
- * whether a partition's rows can move is decided by planTierChange, the same
- * plan the resource follows.
+ * shows in `pulumi preview` (create, an update whose tier or archive
+ * changes, delete); how a partition's rows move is decided by
+ * planTierChange, the same plan the resource follows.
  */
 import { Layout, PlannedPartition } from "./plan-layout";
 import { Placement, planTierChange } from "./plan-tier-change";
@@ -12,10 +12,12 @@ import { Placement, planTierChange } from "./plan-tier-change";
 export type RotationStep =
   /** A partition the new layout adds (next period opened ahead). */
   | { readonly kind: "create"; readonly partition: PlannedPartition }
-  /** A local partition whose rows move to an archive instance (copy, verify, cut over). */
+  /** A local partition whose rows move to an archive instance. */
   | { readonly kind: "archive"; readonly partition: PlannedPartition }
-  /** A partition the new layout places where its rows cannot move (pgtier refuses it at preview). */
-  | { readonly kind: "refused"; readonly partition: PlannedPartition; readonly reason: string }
+  /** An archived partition whose rows come back to the main instance (hotPeriods grew). */
+  | { readonly kind: "restore"; readonly partition: PlannedPartition; readonly fromArchive: string }
+  /** An archived partition whose rows move to another archive instance (its placement rule changed). */
+  | { readonly kind: "move"; readonly partition: PlannedPartition; readonly fromArchive: string }
   /** A partition past retention: backed up, logged, then dropped. */
   | { readonly kind: "decommission"; readonly name: string; readonly archive?: string }
   /** A partition no longer in the window for another reason (firstPeriod moved later). */
@@ -24,6 +26,21 @@ export type RotationStep =
 /** Where a planned partition's rows are. */
 export function plannedPlacement(p: PlannedPartition): Placement {
   return p.tier === "archive" ? { tier: "archive", archive: p.archive ?? "" } : { tier: "local" };
+}
+
+/** The rotation step of a partition in both layouts, if its rows move. */
+function moveOf(was: PlannedPartition, p: PlannedPartition): RotationStep | undefined {
+  const change = planTierChange(plannedPlacement(was), plannedPlacement(p));
+  switch (change.kind) {
+    case "archive":
+      return { kind: "archive", partition: p };
+    case "restore":
+      return { kind: "restore", partition: p, fromArchive: change.from };
+    case "move":
+      return { kind: "move", partition: p, fromArchive: change.from };
+    case "none":
+      return undefined;
+  }
 }
 
 /** The steps that turn `before` into `after`, oldest partitions first, creates last. */
@@ -39,11 +56,9 @@ export function planRotation(before: Layout, after: Layout): RotationStep[] {
   }
   for (const p of after.partitions) {
     const was = old.get(p.name);
-    const change = was && planTierChange(p.name, plannedPlacement(was), plannedPlacement(p), "archive instance");
-    if (change?.kind === "archive") {
-      steps.push({ kind: "archive", partition: p });
-    } else if (change?.kind === "refused") {
-      steps.push({ kind: "refused", partition: p, reason: change.reason });
+    const step = was && moveOf(was, p);
+    if (step) {
+      steps.push(step);
     }
   }
   for (const p of after.partitions) {
@@ -62,8 +77,10 @@ export function formatRotation(steps: readonly RotationStep[]): string[] {
         return `create ${s.partition.name} [${s.partition.from}, ${s.partition.to}) ${s.partition.tier === "local" ? "local" : `on ${s.partition.archive}`}`;
       case "archive":
         return `archive ${s.partition.name} [${s.partition.from}, ${s.partition.to}) -> ${s.partition.archive}`;
-      case "refused":
-        return `refused ${s.partition.name} [${s.partition.from}, ${s.partition.to}): ${s.reason}`;
+      case "restore":
+        return `restore ${s.partition.name} [${s.partition.from}, ${s.partition.to}) ${s.fromArchive} -> local`;
+      case "move":
+        return `move ${s.partition.name} [${s.partition.from}, ${s.partition.to}) ${s.fromArchive} -> ${s.partition.archive}`;
       case "decommission":
         return `decommission ${s.name}${s.archive ? ` (on ${s.archive})` : ""}`;
       case "remove":

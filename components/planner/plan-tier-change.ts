@@ -1,10 +1,9 @@
 /**
- * What a change of a partition's tier means: the one place that decides
- * whether rows can move from where they are to where the program now places
- * them, and which steps that takes. Pure. The TieredPartition resource uses
- * it at every stage: check reports a refusal before anything runs, diff
- * shows an allowed change as an in-place update (never a replace, which
- * would drop the rows), and update carries the steps out. The layout
+ * What a change of a partition's tier means: the one place that decides how
+ * rows move from where they are to where the program now places them, and
+ * which steps that takes. Pure. The TieredPartition resource uses it at
+ * every stage: diff shows a move as an in-place update (never a replace,
+ * which would drop the rows), and update carries the steps out. The layout
  * planner's rotation plan (plan-rotation.ts) uses it too.
  */
 
@@ -12,47 +11,45 @@
 export type Placement = { readonly tier: "local" } | { readonly tier: "archive"; readonly archive: string };
 
 /** One step of a tier change. */
-export type TierStep = "copy" | "verify" | "build indexes" | "cut over";
+export type TierStep = "capture" | "copy" | "verify" | "build indexes" | "catch up" | "cut over";
 
 /**
- * The steps of archiving, run in order in one transaction that blocks
- * writes to the partition: copy the rows to the archive table, verify count
- * and checksum on both sides, build the archive table's indexes (once, over
- * the loaded rows), then cut over to the foreign partition. The local rows
- * stay until the cutover commits.
+ * The steps of every move of rows, online: writers go on until the cutover.
+ *
+ * - capture: under a brief lock, a trigger starts recording every change to
+ *   the rows' table, and a snapshot of them is taken;
+ * - copy: the snapshot's rows are copied to the new table, its checksum
+ *   computed beside;
+ * - verify: the new table's count and checksum (kept by its own triggers)
+ *   equal the snapshot's;
+ * - build indexes: once, over the copied rows;
+ * - catch up: the changes recorded since the snapshot are replayed;
+ * - cut over: in one short transaction that blocks the table, the last
+ *   changes are replayed, both sides' counts and checksums compared, and the
+ *   partition switched to the new table. The old rows stay until it commits.
  */
-export const ARCHIVE_STEPS: readonly TierStep[] = Object.freeze(["copy", "verify", "build indexes", "cut over"]);
+export const MOVE_STEPS: readonly TierStep[] = Object.freeze(["capture", "copy", "verify", "build indexes", "catch up", "cut over"]);
 
-/** The plan for one partition: nothing to move, the steps that move it, or why it cannot move. */
+/** The plan for one partition: nothing to move, or a move and its steps. */
 export type TierChange =
   | { readonly kind: "none" }
-  | { readonly kind: "archive"; readonly archive: string; readonly steps: readonly TierStep[] }
-  | { readonly kind: "refused"; readonly property: "tier" | "archive.server"; readonly reason: string };
+  /** Local rows to an archive instance (a rotation). */
+  | { readonly kind: "archive"; readonly to: string; readonly steps: readonly TierStep[] }
+  /** Archived rows back to the main instance (hotPeriods grew, or the as-of date moved back). */
+  | { readonly kind: "restore"; readonly from: string; readonly steps: readonly TierStep[] }
+  /** Archived rows to another archive instance (a placement rule changed). */
+  | { readonly kind: "move"; readonly from: string; readonly to: string; readonly steps: readonly TierStep[] };
 
-/**
- * The tier change that takes partition `name` from `from` to `to`. `via`
- * says what an archive placement names, for the refusal's wording: the
- * foreign server (a TieredPartition) or the archive instance (a layout).
- */
-export function planTierChange(name: string, from: Placement, to: Placement, via: "server" | "archive instance" = "server"): TierChange {
+/** The kinds of change that move rows. */
+export type TierMoveKind = Exclude<TierChange["kind"], "none">;
+
+/** The tier change that takes a partition from `from` to `to`. */
+export function planTierChange(from: Placement, to: Placement): TierChange {
   if (from.tier === "local") {
-    return to.tier === "local" ? { kind: "none" } : { kind: "archive", archive: to.archive, steps: ARCHIVE_STEPS };
+    return to.tier === "local" ? { kind: "none" } : { kind: "archive", to: to.archive, steps: MOVE_STEPS };
   }
   if (to.tier === "local") {
-    return {
-      kind: "refused",
-      property: "tier",
-      reason:
-        `${name} is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); ` +
-        `moving rows back is not supported yet — keep asOf and hotPeriods as they were`,
-    };
+    return { kind: "restore", from: from.archive, steps: MOVE_STEPS };
   }
-  if (from.archive !== to.archive) {
-    return {
-      kind: "refused",
-      property: "archive.server",
-      reason: `${name} is archived through ${via} ${JSON.stringify(from.archive)}; moving it to ${JSON.stringify(to.archive)} is not supported yet — keep its archive placement rule`,
-    };
-  }
-  return { kind: "none" };
+  return from.archive === to.archive ? { kind: "none" } : { kind: "move", from: from.archive, to: to.archive, steps: MOVE_STEPS };
 }

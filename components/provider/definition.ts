@@ -38,11 +38,6 @@ export interface ResourceDefinition<I extends object, O extends object> {
   readonly diff: DiffSpec<InputName<I>>;
   /** Every problem with the inputs; `olds` are the previous inputs, for checks across versions. */
   validate(news: Bag, olds?: Bag): CheckFailure[];
-  /**
-   * Changes from the stored state to new inputs that cannot be carried out,
-   * asked again at diff (a refresh may have changed the state since check).
-   */
-  refuse?(olds: Bag, news: Bag): CheckFailure[];
   /** Reads validated inputs, defaults applied, into the typed value. */
   decode(r: Reader): I;
   /** Reads the outputs from stored state. */

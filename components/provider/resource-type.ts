@@ -24,10 +24,7 @@ export interface ResourceType {
   withDefaults(news: Bag): Bag;
   /** Every problem with the inputs. Pure. */
   validate(news: Bag, olds?: Bag): CheckFailure[];
-  /**
-   * The diff of stored state and new inputs, plus what the type observes
-   * changed outside pgtier; a change that cannot be carried out throws.
-   */
+  /** The diff of stored state and new inputs, plus what the type observes changed outside pgtier. */
   diff(op: Operation, id: string, olds: Bag, news: Bag, observe: boolean): Promise<DetailedDiff>;
   create(op: Operation, inputs: Bag): Promise<{ id: string; outs: Bag }>;
   read(op: Operation, id: string, state: Bag): Promise<Bag | undefined>;
@@ -156,10 +153,6 @@ export function defineResource<I extends object, O extends object>(def: Resource
     validate: (news, olds) => def.validate(news, olds),
 
     async diff(op, id, olds, news, observe) {
-      const refused = def.refuse?.(olds, news) ?? [];
-      if (refused.length > 0) {
-        throw invalidInputs(op.label, refused);
-      }
       const decided = { ...diffInputs(def.diff, olds, news), details: describeChanges(def.diff, olds, news) };
       // Nothing to look at for an object the diff replaces anyway (a stopped container given a new image, say).
       return withObserved(decided, observe && decided.replaces.length === 0 ? await observed(def, op, id, olds) : []);

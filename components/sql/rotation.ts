@@ -3,11 +3,10 @@
  * locks, checksums, COPY statements, the cutover and the decommission audit
  * trail. The I/O that runs them lives in provider/rotation.
  */
-import { Bounds, IndexSpec, TableName } from "../model/types";
+import { IndexSpec, TableName } from "../model/types";
 import { CatalogColumn } from "./catalog";
-import { buildCreateForeignPartitionSql, buildOptionsClause } from "./fdw";
+import { buildOptionsClause } from "./fdw";
 import { quoteIdent, quoteLiteral, quoteQualified } from "./quote";
-import { buildDetachPartitionSql, buildDropTableSql } from "./tables";
 
 function qualified(table: TableName): string {
   return quoteQualified(table.schema, table.name);
@@ -40,10 +39,18 @@ export function buildStableTextSettingsSql(): string[] {
  * the two sides of a copy agree however their rows are stored.
  */
 export function buildChecksumSql(table: TableName, columns: readonly string[]): string {
-  return (
-    `SELECT count(*)::text AS rows, coalesce(sum(hashtextextended(ROW(${columnList(columns)})::text, 0)), 0)::text AS checksum` +
-    ` FROM ${qualified(table)}`
-  );
+  if (columns.length === 0) {
+    throw new Error("a copy or checksum needs at least one column");
+  }
+  return `SELECT count(*)::text AS rows, coalesce(sum(${stableRowHashSql(columns.map(quoteIdent))}), 0)::text AS checksum FROM ${qualified(table)}`;
+}
+
+/**
+ * One row's 64-bit hash over `expressions` (already quoted column
+ * references), as every checksum pgtier compares computes it.
+ */
+export function stableRowHashSql(expressions: readonly string[]): string {
+  return `hashtextextended(ROW(${expressions.join(", ")})::text, 0)`;
 }
 
 /** Row count of a table (through postgres_fdw it is pushed down to the archive). */
@@ -75,18 +82,6 @@ export function buildBlockWritesSql(partition: TableName): string {
 export function buildLockParentSql(parent: TableName): string {
   return `LOCK TABLE ONLY ${qualified(parent)} IN ACCESS EXCLUSIVE MODE`;
 }
-
-/** The server's deadlock_timeout in milliseconds. */
-export const deadlockTimeoutSql = "SELECT (EXTRACT(epoch FROM current_setting('deadlock_timeout')::interval) * 1000)::int AS ms";
-
-/**
- * Sessions queued for a lock on a relation (parameter: its regclass text).
- * Before the cutover waits for the parent, writers queued on the partition
- * must go first: each already holds a lock on the parent.
- */
-export const waitingLocksSql = `SELECT count(*)::int AS waiting FROM pg_locks
- WHERE locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-   AND relation = $1::regclass AND NOT granted`;
 
 /** Binary COPY out of a table, columns named so both sides agree on the order. */
 export function buildCopyOutSql(table: TableName, columns: readonly string[]): string {
@@ -133,6 +128,11 @@ export function buildRenameTableSql(table: TableName, newName: string): string {
   return `ALTER TABLE ${qualified(table)} RENAME TO ${quoteIdent(newName)}`;
 }
 
+/** Name of an archive table kept after its rows moved away, when the user asks to keep it. */
+export function keptArchiveName(tableName: string): string {
+  return `${tableName.slice(0, 63 - "_kept".length)}_kept`;
+}
+
 /** Name of the local table kept after archiving when the user asks to keep it. */
 export function keptLocalName(partitionName: string): string {
   return `${partitionName.slice(0, 63 - "_local".length)}_local`;
@@ -170,79 +170,4 @@ export function buildInsertSelectSql(target: TableName, source: TableName, colum
 /** Name of the transient foreign table the fdw copy path writes through. */
 export function copyTableName(partitionName: string): string {
   return `${partitionName.slice(0, 63 - "_pgtier_copy".length)}_pgtier_copy`;
-}
-
-/** What the cutover needs to know. */
-export interface CutoverSpec {
-  readonly parent: TableName;
-  readonly partition: TableName;
-  readonly bounds: Bounds;
-  readonly server: string;
-  /** Foreign table options: schema_name, table_name and postgres_fdw's own. */
-  readonly options: Readonly<Record<string, string>>;
-  /** Keep the local table under {@link keptLocalName} instead of dropping it. */
-  readonly keepLocal: boolean;
-}
-
-/**
- * The cutover, run in the transaction that holds the write lock: detach the
- * local partition, drop it (or rename it out of the way), and attach a
- * foreign partition of the same name pointing at the archive table.
- */
-export function buildCutoverSql(spec: CutoverSpec): string[] {
-  return [
-    buildLockParentSql(spec.parent),
-    buildDetachPartitionSql(spec.parent, spec.partition),
-    spec.keepLocal ? buildRenameTableSql(spec.partition, keptLocalName(spec.partition.name)) : buildDropTableSql(spec.partition),
-    ...buildCreateForeignPartitionSql(spec.parent, spec.partition, spec.bounds, spec.server, spec.options),
-  ];
-}
-
-/** The guide's audit table, created on the main instance the first time a partition is decommissioned. */
-export function buildDecommissionLogTableSql(schema: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${quoteQualified(schema, DECOMMISSION_LOG)} (
-  id serial PRIMARY KEY,
-  table_name text NOT NULL,
-  partition_range text,
-  row_count bigint,
-  size_bytes bigint,
-  earliest_date text,
-  latest_date text,
-  backup_location text,
-  decommissioned_at timestamp DEFAULT CURRENT_TIMESTAMP,
-  decommissioned_by text DEFAULT CURRENT_USER,
-  retention_reason text,
-  row_checksum text
-)`;
-}
-
-/** Name of the audit table (the guide's). */
-export const DECOMMISSION_LOG = "archive_decommission_log";
-
-/** Serialises, per schema, the transactions that create and write the audit table (an advisory lock held until commit). */
-export function buildDecommissionLogLockSql(schema: string): string {
-  return `SELECT pg_advisory_xact_lock(hashtext(${quoteLiteral(`pgtier:${schema}.${DECOMMISSION_LOG}`)}))`;
-}
-
-/** One audit row; values are `$1..$9` parameters. */
-export function buildDecommissionLogInsertSql(schema: string): string {
-  return (
-    `INSERT INTO ${quoteQualified(schema, DECOMMISSION_LOG)} ` +
-    `(table_name, partition_range, row_count, size_bytes, earliest_date, latest_date, backup_location, retention_reason, row_checksum) ` +
-    `VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-  );
-}
-
-/** The audit row of an earlier, interrupted decommission of the same rows (parameters: table name, checksum). */
-export function buildDecommissionLogLookupSql(schema: string): string {
-  return `SELECT backup_location FROM ${quoteQualified(schema, DECOMMISSION_LOG)} WHERE table_name = $1 AND row_checksum = $2 ORDER BY id DESC LIMIT 1`;
-}
-
-/** Row count, size and key range of a table about to be decommissioned. */
-export function buildTableStatsSql(table: TableName, partitionKey: string): string {
-  const key = quoteIdent(partitionKey);
-  return (
-    `SELECT pg_total_relation_size(${quoteLiteral(qualified(table))}::regclass)::text AS size_bytes,` +
-    ` min(${key})::text AS earliest, max(${key})::text AS latest FROM ${qualified(table)}`
-  );
 }

@@ -127,6 +127,24 @@ export function buildCreateArchiveTableSql(
   ];
 }
 
+/**
+ * A table on the main instance that becomes partition `partitionName` of
+ * `parent` once filled (archive to local): the parent's columns, defaults
+ * and CHECK constraints, plus the bounds CHECK, so that attaching it scans
+ * nothing.
+ */
+export function buildCreateIncomingTableSql(
+  table: TableName,
+  parent: TableName,
+  partitionKey: string,
+  bounds: Bounds,
+  partitionName: string,
+): string {
+  const like = `LIKE ${quoteQualified(parent.schema, parent.name)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS`;
+  const check = `CONSTRAINT ${quoteIdent(boundsConstraintName(partitionName))} ${buildBoundsCheck(partitionKey, bounds)}`;
+  return `CREATE TABLE ${quoteQualified(table.schema, table.name)} (${like}, ${check})`;
+}
+
 /** The archive copy of a parent index: same columns, named `<table>_<index>`. */
 export function archiveIndex(tableName: string, index: IndexSpec): IndexSpec {
   return { ...index, name: `${tableName}_${index.name}`.slice(0, 63) };

@@ -1,4 +1,4 @@
-/** Validators for TieredPartition: the partition's shape, its tier, and (through the tier-change plan) which tier changes pgtier can carry out. */
+/** Validators for TieredPartition: the partition's shape, its tier, and its bounds, which its period fixes. */
 import {
   CheckFailure,
   checkColumns,
@@ -11,7 +11,6 @@ import {
 } from "./common";
 import { Bag, isBag } from "../model/reader";
 import { COPY_METHODS, TIERS } from "../model/rotation";
-import { Placement, planTierChange } from "../planner/plan-tier-change";
 import { checkForeignTableOptions } from "./fdw";
 import { checkPartitionKey, checkPartitionOf } from "./tables";
 
@@ -74,26 +73,6 @@ function checkBackup(value: unknown, failures: CheckFailure[]): void {
   }
 }
 
-/**
- * Where a TieredPartition's rows are, as far as known: undefined while the
- * tier or the archive's server is not known yet (checked again once known).
- */
-export function knownPlacement(props: Bag): Placement | undefined {
-  if (props.tier === "local") {
-    return { tier: "local" };
-  }
-  const server = isBag(props.archive) ? props.archive.server : undefined;
-  return props.tier === "archive" && typeof server === "string" && !isUnknown(server) ? { tier: "archive", archive: server } : undefined;
-}
-
-/** The tier change from `olds` to `news` refused by the plan, as a failure; none when it is allowed or not known yet. */
-export function checkTierChange(olds: Bag, news: Bag): CheckFailure[] {
-  const from = knownPlacement(olds);
-  const to = knownPlacement(news);
-  const change = from && to && planTierChange(String(news.name), from, to);
-  return change?.kind === "refused" ? [{ property: change.property, reason: change.reason }] : [];
-}
-
 /** Bounds are fixed by the period: a new range is refused before anything changes. */
 function checkBoundsUnchanged(olds: Bag, news: Bag, failures: CheckFailure[]): void {
   const moved = (olds.from !== undefined && olds.from !== news.from) || (olds.to !== undefined && olds.to !== news.to);
@@ -122,12 +101,13 @@ export function validateTieredPartitionArgs(news: Bag, olds?: Bag): CheckFailure
   checkInteger("batchSize", news.batchSize, 1, 1_000_000, failures);
   checkInteger("lockTimeoutMs", news.lockTimeoutMs, 1, 600_000, failures);
   checkInteger("attempts", news.attempts, 1, 100, failures);
-  if (news.keepLocal !== undefined && typeof news.keepLocal !== "boolean" && !isUnknown(news.keepLocal)) {
-    failures.push({ property: "keepLocal", reason: `keepLocal must be true or false, got ${JSON.stringify(news.keepLocal)}` });
+  for (const flag of ["keepLocal", "keepArchive"] as const) {
+    if (news[flag] !== undefined && typeof news[flag] !== "boolean" && !isUnknown(news[flag])) {
+      failures.push({ property: flag, reason: `${flag} must be true or false, got ${JSON.stringify(news[flag])}` });
+    }
   }
   checkBackup(news.backup, failures);
   if (olds) {
-    failures.push(...checkTierChange(olds, news));
     checkBoundsUnchanged(olds, news, failures);
   }
   return failures;

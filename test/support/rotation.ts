@@ -154,9 +154,10 @@ export async function restoredSum(file: string, target: Database, scratch: strin
 
 /**
  * An application writing while a rotation runs: one connection inserting
- * single rows named `<tag>-<n>` in autocommit, hire dates cycling through
- * `dates`. Rows whose INSERT returned are `confirmed`; failed INSERTs are
- * counted with their messages and never retried under the same name.
+ * rows named `<tag>-<n>` in autocommit (`rowsPerInsert` of them per
+ * statement, named `<tag>-<n>-<k>`), hire dates cycling through `dates`.
+ * Rows whose INSERT returned are `confirmed`; failed INSERTs are counted
+ * with their messages and never retried under the same name.
  */
 export class ConcurrentWriter {
   /** Names of the rows whose INSERT committed. */
@@ -172,6 +173,7 @@ export class ConcurrentWriter {
     private readonly main: Database,
     private readonly tag: string,
     private readonly dates: readonly string[],
+    private readonly rowsPerInsert = 1,
   ) {}
 
   /** Connects and starts inserting; resolves once the first row is in. */
@@ -197,13 +199,19 @@ export class ConcurrentWriter {
   private async insert(client: Client, n: number): Promise<void> {
     const name = `${this.tag}-${n}`;
     const started = Date.now();
+    const date = this.dates[n % this.dates.length];
     try {
-      await client.query("INSERT INTO employees (name, hire_date, department, salary) VALUES ($1, $2, 'Writer', $3)", [
-        name,
-        this.dates[n % this.dates.length],
-        n,
-      ]);
-      this.confirmed.push(name);
+      if (this.rowsPerInsert === 1) {
+        await client.query("INSERT INTO employees (name, hire_date, department, salary) VALUES ($1, $2, 'Writer', $3)", [name, date, n]);
+        this.confirmed.push(name);
+      } else {
+        await client.query(
+          `INSERT INTO employees (name, hire_date, department, salary)
+           SELECT $1 || '-' || k, $2, 'Writer', $3 FROM generate_series(1, $4::int) k`,
+          [name, date, n, this.rowsPerInsert],
+        );
+        this.confirmed.push(...Array.from({ length: this.rowsPerInsert }, (_, k) => `${name}-${k + 1}`));
+      }
     } catch (err) {
       this.errors.push((err as Error).message);
     }

@@ -90,13 +90,17 @@ describe("diffHandler (what `pulumi preview --diff` is sent)", () => {
     assert.equal((await answer(local, { ...local })).resp.getChanges(), provproto.DiffResponse.DiffChanges.DIFF_NONE);
   });
 
-  it("returns a refused tier change as the error, naming the resource and the fix", async () => {
-    const { err } = await answer(archived, local);
-    assert.ok(err instanceof Error);
-    assert.match(
-      err.message,
-      /^TieredPartition "employees-emp_2025" has invalid arguments:\n {2}- emp_2025 is archived, and the program now places it on the main instance/,
-    );
+  it("sends archive to local as an in-place update too, never a replace", async () => {
+    const { err, resp } = await answer(archived, local);
+    assert.equal(err, null);
+    assert.equal(resp.getChanges(), provproto.DiffResponse.DiffChanges.DIFF_SOME);
+    assert.deepEqual(resp.getReplacesList(), []);
+    const details: [string, number][] = [];
+    resp.getDetaileddiffMap().forEach((d, path) => details.push([path, d.getKind()]));
+    assert.deepEqual(details.sort(), [
+      ["archive", provproto.PropertyDiff.Kind.DELETE],
+      ["tier", provproto.PropertyDiff.Kind.UPDATE],
+    ]);
   });
 });
 

@@ -31,7 +31,7 @@ describe("planRotation", () => {
     assert.deepEqual(planRotation(planLayout(guide, "2026-01-01"), planLayout(guide, "2026-12-31")), []);
   });
 
-  it("refuses, with the tier-change plan's reason, to move a partition whose placement rule changed or to bring one back when hotPeriods grows", () => {
+  it("moves a partition whose placement rule changed to its new archive, and brings one back when hotPeriods grows", () => {
     const before = planLayout({ ...guide, retentionPeriods: undefined, archives: [{ archive: "a1" }] }, "2027-06-01");
     const moved = planLayout(
       {
@@ -44,13 +44,9 @@ describe("planRotation", () => {
       },
       "2027-06-01",
     );
-    assert.deepEqual(formatRotation(planRotation(before, moved)), [
-      'refused emp_2024 [2024-01-01, 2025-01-01): emp_2024 is archived through archive instance "a1"; moving it to "a2" is not supported yet — keep its archive placement rule',
-    ]);
+    assert.deepEqual(formatRotation(planRotation(before, moved)), ["move emp_2024 [2024-01-01, 2025-01-01) a1 -> a2"]);
     const restored = planLayout({ ...guide, retentionPeriods: undefined, hotPeriods: 2, archives: [{ archive: "a1" }] }, "2027-06-01");
-    assert.deepEqual(formatRotation(planRotation(before, restored)), [
-      "refused emp_2026 [2026-01-01, 2027-01-01): emp_2026 is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); moving rows back is not supported yet — keep asOf and hotPeriods as they were",
-    ]);
+    assert.deepEqual(formatRotation(planRotation(before, restored)), ["restore emp_2026 [2026-01-01, 2027-01-01) a1 -> local"]);
   });
 
   it("removes partitions that leave the window for another reason than retention", () => {
@@ -65,8 +61,6 @@ function apply(before: Layout, steps: readonly RotationStep[]): Map<string, stri
   for (const s of steps) {
     if (s.kind === "decommission" || s.kind === "remove") {
       assert.ok(where.delete(s.name), `${s.kind} of a partition that was not there: ${s.name}`);
-    } else if (s.kind === "refused") {
-      assert.ok(where.has(s.partition.name), `refused ${s.partition.name}, which was not there`);
     } else {
       assert.equal(where.has(s.partition.name), s.kind !== "create", `${s.kind} ${s.partition.name}`);
       where.set(s.partition.name, s.partition.tier === "local" ? "local" : (s.partition.archive as string));

@@ -135,19 +135,24 @@ describe("PgtierProvider.check on a TieredPartition", () => {
     ]);
   });
 
-  it("checks a tier change against the old inputs, unwrapped", async () => {
+  it("checks bounds against the old inputs, unwrapped", async () => {
     // WHEN: the engine sends the stored (secret-wrapped) inputs as olds
     const olds = (await provider.check(TIERED_URN, {}, emp2024)).inputs;
-    const result = await provider.check(TIERED_URN, olds, { ...emp2024, tier: "local", archive: undefined });
+    const result = await provider.check(TIERED_URN, olds, { ...emp2024, to: "2025-07-01" });
     // THEN
     assert.deepEqual(result.failures, [
       {
-        property: "tier",
+        property: "from",
         reason:
-          "emp_2024 is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); " +
-          "moving rows back is not supported yet — keep asOf and hotPeriods as they were",
+          "emp_2024 covers [2024-01-01, 2025-01-01); a tiered partition's bounds are fixed by its period and cannot become [2024-01-01, 2025-07-01)",
       },
     ]);
+  });
+
+  it("allows archive to local against the old inputs: the rows come back in place", async () => {
+    const olds = (await provider.check(TIERED_URN, {}, emp2024)).inputs;
+    const result = await provider.check(TIERED_URN, olds, { ...emp2024, tier: "local", archive: undefined });
+    assert.deepEqual(result.failures, []);
   });
 
   it("allows local to archive against the old inputs", async () => {

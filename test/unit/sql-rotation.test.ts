@@ -1,4 +1,4 @@
-/** The rotation's SQL: locks, checksums, COPY, the cutover and the decommission audit trail, as exact strings. */
+/** The rotation's SQL: locks, checksums, COPY and the decommission audit trail, as exact strings. */
 import assert from "node:assert/strict";
 import {
   buildAnalyzeSql,
@@ -10,23 +10,23 @@ import {
   buildCopyOutSql,
   buildCountSql,
   buildCreateIndexIfMissingSql,
-  buildCutoverSql,
-  buildDecommissionLogInsertSql,
-  buildDecommissionLogLockSql,
-  buildDecommissionLogLookupSql,
-  buildDecommissionLogTableSql,
   buildInsertSelectSql,
   buildLockParentSql,
   buildLockTimeoutSql,
   buildRenameTableSql,
   buildStableTextSettingsSql,
-  buildTableStatsSql,
   buildTruncateSql,
   copyTableName,
-  CutoverSpec,
-  DECOMMISSION_LOG,
   keptLocalName,
 } from "../../components/sql/rotation";
+import {
+  buildDecommissionLogInsertSql,
+  buildDecommissionLogLockSql,
+  buildDecommissionLogLookupSql,
+  buildDecommissionLogTableSql,
+  buildTableStatsSql,
+  DECOMMISSION_LOG,
+} from "../../components/sql/decommission";
 
 const emp2024 = { schema: "public", name: "emp_2024" };
 const employees = { schema: "public", name: "employees" };
@@ -249,61 +249,6 @@ describe("SQL builders: rotation", () => {
         'INSERT INTO "public"."emp_2024_pgtier_copy" ("id", "name") SELECT "id", "name" FROM "public"."emp_2024"',
       );
       assert.throws(() => buildInsertSelectSql(odd, emp2024, []), NO_COLUMNS);
-    });
-  });
-
-  describe("cutover", () => {
-    const spec: CutoverSpec = {
-      parent: employees,
-      partition: emp2024,
-      bounds: { from: "2024-01-01", to: "2025-01-01" },
-      server: "archive_server",
-      options: { table_name: "emp_2024", schema_name: "public", fetch_size: "10000" },
-      keepLocal: false,
-    };
-
-    const FOREIGN_PARTITION =
-      'CREATE FOREIGN TABLE "public"."emp_2024" PARTITION OF "public"."employees"\n' +
-      "  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\n" +
-      `  SERVER "archive_server" OPTIONS ("fetch_size" '10000', "schema_name" 'public', "table_name" 'emp_2024')`;
-
-    it("locks the parent, detaches, drops the local table and attaches the foreign partition", () => {
-      assert.deepEqual(buildCutoverSql(spec), [
-        'LOCK TABLE ONLY "public"."employees" IN ACCESS EXCLUSIVE MODE',
-        'ALTER TABLE "public"."employees" DETACH PARTITION "public"."emp_2024"',
-        'DROP TABLE IF EXISTS "public"."emp_2024"',
-        FOREIGN_PARTITION,
-      ]);
-    });
-
-    it("renames the local table to <name>_local instead of dropping it with keepLocal", () => {
-      assert.deepEqual(buildCutoverSql({ ...spec, keepLocal: true }), [
-        'LOCK TABLE ONLY "public"."employees" IN ACCESS EXCLUSIVE MODE',
-        'ALTER TABLE "public"."employees" DETACH PARTITION "public"."emp_2024"',
-        'ALTER TABLE "public"."emp_2024" RENAME TO "emp_2024_local"',
-        FOREIGN_PARTITION,
-      ]);
-    });
-
-    it("quotes odd names in every statement", () => {
-      // WHEN
-      const statements = buildCutoverSql({
-        ...spec,
-        parent: { schema: "hr", name: "Staff" },
-        partition: odd,
-        server: "cold",
-        options: { schema_name: "cold", table_name: 'Order"x' },
-        keepLocal: true,
-      });
-      // THEN
-      assert.deepEqual(statements, [
-        'LOCK TABLE ONLY "hr"."Staff" IN ACCESS EXCLUSIVE MODE',
-        'ALTER TABLE "hr"."Staff" DETACH PARTITION "hr"."Order""x"',
-        'ALTER TABLE "hr"."Order""x" RENAME TO "Order""x_local"',
-        'CREATE FOREIGN TABLE "hr"."Order""x" PARTITION OF "hr"."Staff"\n' +
-          "  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\n" +
-          `  SERVER "cold" OPTIONS ("schema_name" 'cold', "table_name" 'Order"x')`,
-      ]);
     });
   });
 

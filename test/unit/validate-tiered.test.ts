@@ -242,33 +242,14 @@ describe("validateTieredPartitionArgs", () => {
       assert.deepEqual(validateTieredPartitionArgs({ ...emp2025Local }, { ...emp2025Local }), []);
     });
 
-    it("refuses archive to local", () => {
-      // WHEN
-      const failures = validateTieredPartitionArgs({ ...emp2024Archived, tier: "local", archive: undefined }, emp2024Archived);
-      // THEN
+    it("allows archive to local and a move to another archive server: the rows move in place", () => {
+      assert.deepEqual(validateTieredPartitionArgs({ ...emp2024Archived, tier: "local", archive: undefined }, emp2024Archived), []);
       assert.deepEqual(
-        failures,
-        only(
-          "tier",
-          "emp_2024 is archived, and the program now places it on the main instance (pgtier:asOf moved back, or hotPeriods grew); " +
-            "moving rows back is not supported yet — keep asOf and hotPeriods as they were",
+        validateTieredPartitionArgs(
+          { ...emp2024Archived, archive: { connection: archiveConnection, server: "archive2_server" } },
+          emp2024Archived,
         ),
-      );
-    });
-
-    it("refuses a move to another archive server", () => {
-      // WHEN
-      const failures = validateTieredPartitionArgs(
-        { ...emp2024Archived, archive: { connection: archiveConnection, server: "archive2_server" } },
-        emp2024Archived,
-      );
-      // THEN
-      assert.deepEqual(
-        failures,
-        only(
-          "archive.server",
-          'emp_2024 is archived through server "archive_server"; moving it to "archive2_server" is not supported yet — keep its archive placement rule',
-        ),
+        [],
       );
     });
 

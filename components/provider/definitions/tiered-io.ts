@@ -5,12 +5,10 @@ import { withSession } from "../../db/client";
 import { withDetail } from "../../db/session";
 import { archiveTableOf, ArchiveTarget, foreignTableOptions } from "../../model/rotation";
 import { columnNamesOf } from "../../model/table-shape";
-import { TierStep } from "../../planner/plan-tier-change";
 import { buildAlterForeignTableOptionsSql, buildCreateForeignPartitionSql, buildForeignTableProbeSql } from "../../sql/fdw";
 import { archiveIndex, buildCreateArchiveTableSql, buildCreateLocalPartitionSql, buildTableEvolutionSql } from "../../sql/tables";
 import { invalidInputs } from "../../errors";
 import { Operation } from "../definition";
-import { applyArchiveRotation } from "../rotation/archive-partition";
 import { applyDecommission } from "../rotation/decommission";
 import { boundsOf, parentOf, partitionOf, reattachSql } from "./partition";
 import { TieredPartitionInputs, TieredPartitionOutputs } from "./tiered-values";
@@ -126,24 +124,6 @@ export async function evolvePartition(op: Operation, olds: TieredPartitionInputs
     await withSession(op, news.archive.connection, (s) => s.runAll(evolve));
   }
   await withSession(op, news.connection, (s) => s.runAll(statements));
-}
-
-/** Carries out the plan's archiving steps; the outputs record what moved. */
-export async function archiveRows(op: Operation, p: Archived, steps: readonly TierStep[]): Promise<TieredPartitionOutputs> {
-  const outcome = await applyArchiveRotation({
-    op,
-    main: p.connection,
-    target: p.archive,
-    parent: parentOf(p),
-    partition: partitionOf(p),
-    archiveTable: archiveTableOf(p.name, p.archive),
-    bounds: boundsOf(p),
-    shape: p,
-    foreignOptions: foreignOptionsOf(p),
-    settings: p,
-    steps,
-  });
-  return { archivedRows: outcome.rows, archivedChecksum: outcome.checksum };
 }
 
 /**

@@ -2,17 +2,17 @@
  * TieredPartition: one period of a partitioned table, wherever its rows are.
  * Local: a plain table attached to the parent. Archive: an archive table on
  * an archive instance plus the foreign partition on the main instance that
- * points at it. Which tier changes are possible, and their steps, is the
- * tier-change plan's to say (planner/plan-tier-change.ts): check and diff
- * refuse what it refuses, update carries out what it plans. Deleting a
- * partition is a decommission with a verified backup.
+ * points at it. A change of tier or archive is an update that moves the
+ * rows, online, in the steps the tier-change plan gives
+ * (planner/plan-tier-change.ts): local to archive, archive to local, archive
+ * to archive. Deleting a partition is a decommission with a verified backup.
  */
 import { planTierChange } from "../../planner/plan-tier-change";
-import { checkTierChange, validateTieredPartitionArgs } from "../../validate/tiered";
-import { invalidInputs } from "../../errors";
+import { validateTieredPartitionArgs } from "../../validate/tiered";
 import { ResourceDefinition } from "../definition";
 import { partitionOf, qualifiedName } from "./partition";
-import { archiveRows, createPartition, decommission, evolvePartition, readTieredPartition } from "./tiered-io";
+import { createPartition, decommission, evolvePartition, readTieredPartition } from "./tiered-io";
+import { moveRows } from "./tiered-move";
 import {
   placementOf,
   readTieredPartitionInputs,
@@ -42,6 +42,7 @@ export const tieredPartition: ResourceDefinition<TieredPartitionInputs, TieredPa
       "copyMethod",
       "batchSize",
       "keepLocal",
+      "keepArchive",
       "lockTimeoutMs",
       "attempts",
       "backup",
@@ -50,7 +51,6 @@ export const tieredPartition: ResourceDefinition<TieredPartitionInputs, TieredPa
     deleteBeforeReplace: true,
   },
   validate: (news, olds) => validateTieredPartitionArgs(news, olds),
-  refuse: (olds, news) => checkTierChange(olds, news),
   decode: readTieredPartitionInputs,
   decodeOutputs: readTieredPartitionOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
@@ -63,12 +63,9 @@ export const tieredPartition: ResourceDefinition<TieredPartitionInputs, TieredPa
   read: (op, _id, p, stored) => readTieredPartition(op, p, stored),
 
   async update(op, _id, olds, news) {
-    const change = planTierChange(news.name, placementOf(olds), placementOf(news));
-    if (change.kind === "refused") {
-      throw invalidInputs(op.label, [{ property: change.property, reason: change.reason }]);
-    }
-    if (change.kind === "archive" && news.tier === "archive") {
-      return archiveRows(op, news, change.steps);
+    const change = planTierChange(placementOf(olds), placementOf(news));
+    if (change.kind !== "none") {
+      return moveRows(op, olds, news, change);
     }
     await evolvePartition(op, olds, news);
     // Nothing moved: what the last archiving recorded, and drift the update does not touch, stay.

@@ -1,9 +1,11 @@
 /**
- * The two ways rows reach the archive table. `pipe` (the default) streams a
- * binary COPY out of the main instance into a binary COPY on the archive
- * instance through the runner; `fdw` has the main instance push the rows
- * through postgres_fdw with batched INSERTs, for when the runner's link to
- * the archive is the slow or missing one. bench/rotation-copy.ts measures both.
+ * The two ways rows reach their new table. `pipe` (the default, and the only
+ * way for rows leaving an archive) streams a binary COPY out of the source
+ * instance into a binary COPY on the target through the runner; `fdw` has
+ * the main instance push a local partition's rows through postgres_fdw with
+ * batched INSERTs, for when the runner's link to the archive is the slow
+ * one. Both read in the capture's snapshot. bench/rotation-copy.ts measures
+ * both.
  */
 import { pipeline } from "node:stream/promises";
 import { readCatalogColumns, readRelation } from "../../db/catalog";
@@ -17,7 +19,6 @@ import {
   buildCopyInSql,
   buildCopyOutSql,
   buildInsertSelectSql,
-  buildTruncateSql,
   clearStatsSnapshotSql,
   copyProgressSql,
   copyTableName,
@@ -25,27 +26,31 @@ import {
 import { Operation } from "../definition";
 import { formatCount } from "../progress";
 
-/** One copy of a partition's rows into its (emptied) archive table. */
+/** One copy of a table's rows, as a snapshot shows them, into an emptied target. */
 export interface CopyJob {
   readonly op: Operation;
-  /** Main instance, used only to read the partition. */
+  /** Source instance, in the capture's snapshot: reads the rows. */
   readonly source: Session;
-  /** Archive instance. */
+  /** Target instance. */
   readonly target: Session;
-  /** Another main-instance session, idle, used to watch the copy's progress. */
+  /** Another source-instance session, idle, used to watch the copy's progress. */
   readonly watcher: Session;
-  readonly partition: TableName;
-  readonly archiveTable: TableName;
+  /** The table the rows are in. */
+  readonly from: TableName;
+  /** The table they go to. */
+  readonly to: TableName;
   readonly columns: readonly string[];
+  /** Statements that empty the target, in the copy's transaction (its sums go back to zero with it). */
+  readonly empty: readonly string[];
   /** Rows expected, for the progress percentage. */
   readonly expectedRows: number;
-  /** Foreign server (fdw method). */
+  /** Foreign server on the source instance that reaches the target (fdw method). */
   readonly server: string;
   /** Rows per remote INSERT (fdw method). */
   readonly batchSize: number;
 }
 
-/** Copies with the chosen method; the archive table ends up holding exactly the partition's rows. */
+/** Copies with the chosen method; the target ends up holding exactly the snapshot's rows. */
 export function copyRows(method: CopyMethod, job: CopyJob): Promise<void> {
   return method === "fdw" ? copyThroughFdw(job) : copyThroughPipe(job);
 }
@@ -86,41 +91,38 @@ async function watchCopy(job: CopyJob): Promise<() => Promise<void>> {
   };
 }
 
-/** Rethrows a copy's failure naming the partition, and that nothing was lost. */
+/** Rethrows a copy's failure naming the table, and that nothing was lost. */
 function copyFailed(job: CopyJob, how: string, err: unknown): Error {
   const reason = err instanceof Error ? err.message : String(err);
-  return new Error(`${job.op.label}: copying ${job.partition.name} ${how} failed: ${reason}; the local partition is untouched`, {
+  return new Error(`${job.op.label}: copying ${job.from.name} ${how} failed: ${reason}; the rows are untouched where they are`, {
     cause: err,
   });
 }
 
-/** Binary COPY out of the partition, streamed into a binary COPY into the archive table, in one archive transaction. */
+/** Binary COPY out of the source, streamed into a binary COPY into the emptied target, in one target transaction. */
 async function copyThroughPipe(job: CopyJob): Promise<void> {
   const stop = await watchCopy(job);
   try {
     await job.target.transaction(async () => {
-      await job.target.run(buildTruncateSql(job.archiveTable));
-      await pipeline(
-        job.source.copyOut(buildCopyOutSql(job.partition, job.columns)),
-        job.target.copyIn(buildCopyInSql(job.archiveTable, job.columns)),
-      );
+      await job.target.runEach(job.empty);
+      await pipeline(job.source.copyOut(buildCopyOutSql(job.from, job.columns)), job.target.copyIn(buildCopyInSql(job.to, job.columns)));
     });
   } catch (err) {
-    throw copyFailed(job, "to the archive", err);
+    throw copyFailed(job, `to ${job.to.name}`, err);
   } finally {
     await stop();
   }
 }
 
-/** The partition's columns with their types as the catalog prints them, in the copy's order. */
+/** The source's columns with their types as the catalog prints them, in the copy's order. */
 async function typedColumns(job: CopyJob): Promise<{ name: string; type: string }[]> {
-  const info = await readRelation(job.source, job.partition);
+  const info = await readRelation(job.source, job.from);
   const all = info ? await readCatalogColumns(job.source, info.oid) : [];
   return job.columns.map((name) => {
     const column = all.find((c) => c.name === name);
     if (!column) {
       throw new Error(
-        `${job.op.label}: ${job.partition.name} has no column ${JSON.stringify(name)}; run pulumi refresh to see the table as it is`,
+        `${job.op.label}: ${job.from.name} has no column ${JSON.stringify(name)}; run pulumi refresh to see the table as it is`,
       );
     }
     return column;
@@ -128,23 +130,23 @@ async function typedColumns(job: CopyJob): Promise<{ name: string; type: string 
 }
 
 /**
- * `INSERT INTO <foreign table> SELECT * FROM partition` on the main instance,
- * through a transient foreign table with batch_size. postgres_fdw commits the
- * remote side when the local transaction commits.
+ * `INSERT INTO <foreign table> SELECT * FROM partition` on the main
+ * instance, in the snapshot's transaction, through a transient foreign table
+ * with batch_size. postgres_fdw commits the remote side when that
+ * transaction commits (the caller ends it). The target is emptied first, on
+ * its own.
  */
 async function copyThroughFdw(job: CopyJob): Promise<void> {
-  const copyTable: TableName = { schema: job.partition.schema, name: copyTableName(job.partition.name) };
+  const copyTable: TableName = { schema: job.from.schema, name: copyTableName(job.from.name) };
   const started = Date.now();
   try {
-    await job.source.transaction(async () =>
-      job.source.runEach([
-        buildDropForeignTableSql(copyTable),
-        buildCopyForeignTableSql(copyTable, await typedColumns(job), job.server, job.archiveTable, job.batchSize),
-        buildTruncateSql(copyTable),
-        buildInsertSelectSql(copyTable, job.partition, job.columns),
-        buildDropForeignTableSql(copyTable),
-      ]),
-    );
+    await job.target.runAll(job.empty);
+    await job.source.runEach([
+      buildDropForeignTableSql(copyTable),
+      buildCopyForeignTableSql(copyTable, await typedColumns(job), job.server, job.to, job.batchSize),
+      buildInsertSelectSql(copyTable, job.from, job.columns),
+      buildDropForeignTableSql(copyTable),
+    ]);
   } catch (err) {
     throw copyFailed(job, "through postgres_fdw", err);
   }

@@ -18,7 +18,7 @@ import {
   buildDecommissionLogTableSql,
   buildTableStatsSql,
   DECOMMISSION_LOG,
-} from "../../sql/rotation";
+} from "../../sql/decommission";
 import { buildDropTableSql } from "../../sql/tables";
 import { Operation } from "../definition";
 import { formatCount } from "../progress";

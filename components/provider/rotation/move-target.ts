@@ -1,0 +1,62 @@
+/**
+ * The table a move copies into: created without indexes (built once the rows
+ * are in), and given sums once its rows are verified, so every replayed
+ * change after keeps its count and checksum.
+ */
+import { readCatalogColumns, readRelation } from "../../db/catalog";
+import { Session } from "../../db/session";
+import { columnNamesOf } from "../../model/table-shape";
+import { TableName } from "../../model/types";
+import { buildDropSumsSql, buildReadSumsSql, buildSumsSql, sumsOf } from "../../sql/capture";
+import { buildCreateIndexIfMissingSql, buildTruncateSql } from "../../sql/rotation";
+import { TableChecksum } from "./checksum";
+import { TierMove } from "./tier-move";
+
+/** Creates the target, or checks that the table there has the partition's columns. */
+export async function ensureTarget(m: TierMove, target: Session): Promise<void> {
+  const table = m.target.table;
+  const info = await readRelation(target, table);
+  if (!info) {
+    await target.runAll(m.createTarget);
+    return;
+  }
+  const present = (await readCatalogColumns(target, info.oid)).map((c) => c.name);
+  const missing = columnNamesOf(m.shape).filter((name) => !present.includes(name));
+  if (info.kind !== "r" || missing.length > 0) {
+    throw new Error(
+      `${target.label}: ${table.schema}.${table.name} already exists ` +
+        `${info.kind !== "r" ? "and is not a plain table" : `without column(s) ${missing.join(", ")}`}; ` +
+        `rename or drop it there, then run pulumi up again — nothing was changed`,
+    );
+  }
+}
+
+/** Creates the target's indexes that are missing (all of them after a first copy). */
+export async function ensureTargetIndexes(m: TierMove, target: Session): Promise<void> {
+  await target.runEach(m.targetIndexes.map((index) => buildCreateIndexIfMissingSql(m.target.table, index)));
+}
+
+/** The count and checksum the target's sums hold, or none when it has no sums (not yet verified). */
+export async function readSums(target: Session, table: Required<TableName>): Promise<TableChecksum | undefined> {
+  if (!(await readRelation(target, sumsOf(table)))) {
+    return undefined;
+  }
+  return target.first<TableChecksum>(buildReadSumsSql(table));
+}
+
+/** Gives the target sums starting at `verified`, what it was just found to hold. */
+export async function startSums(m: TierMove, target: Session, verified: TableChecksum): Promise<void> {
+  await target.runAll([...buildDropSumsSql(m.target.table), ...buildSumsSql(m.target.table, columnNamesOf(m.shape), verified)]);
+}
+
+/** Removes the target's sums, if the target is there. */
+export async function dropSums(target: Session, table: Required<TableName>): Promise<void> {
+  if (await readRelation(target, table)) {
+    await target.runAll(buildDropSumsSql(table));
+  }
+}
+
+/** Statements that empty the target before a fresh copy (its sums go too: they are started again once verified). */
+export function emptyTargetSql(table: Required<TableName>): string[] {
+  return [...buildDropSumsSql(table), buildTruncateSql(table)];
+}
