@@ -159,7 +159,13 @@ export class Session {
   async end(commit = true): Promise<void> {
     if (this.depth > 0) {
       this.depth--;
-      await (commit ? this.client.query("COMMIT") : this.client.query("ROLLBACK").catch(() => undefined));
+      if (!commit) {
+        await this.client.query("ROLLBACK").catch(() => undefined);
+        return;
+      }
+      await this.client.query("COMMIT").catch((err: unknown) => {
+        throw this.refused("COMMIT", err);
+      });
     }
   }
 
@@ -222,7 +228,16 @@ export class Session {
 
   /** `COPY ... TO STDOUT` as a stream of its output. */
   copyOut(sql: string): Readable {
-    return this.client.query(copyTo(sql));
+    const out = this.client.query(copyTo(sql));
+    // Stopped before its end (whoever read it failed), the COPY leaves the server
+    // writing rows nobody reads, and nothing else can run here: the connection is
+    // closed, the server rolls its transaction back, and what waits on it fails.
+    out.once("close", () => {
+      if (!out.readableEnded) {
+        this.client.connection.stream.destroy();
+      }
+    });
+    return out;
   }
 
   /** `COPY ... FROM STDIN` as a stream to write its input to; it finishes when the COPY has. */

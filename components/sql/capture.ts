@@ -67,6 +67,8 @@ END
 $pgtier$`,
     `CREATE TRIGGER ${quoteIdent(CAPTURE_TRIGGERS[0])} AFTER INSERT OR UPDATE OR DELETE ON ${q(table)} FOR EACH ROW EXECUTE FUNCTION ${q(captureFunctionOf(table))}()`,
     `CREATE TRIGGER ${quoteIdent(CAPTURE_TRIGGERS[1])} AFTER TRUNCATE ON ${q(table)} FOR EACH STATEMENT EXECUTE FUNCTION ${q(captureFunctionOf(table))}()`,
+    // Fired under session_replication_role = replica too (logical replication's apply, pg_restore --disable-triggers).
+    ...CAPTURE_TRIGGERS.map((t) => `ALTER TABLE ${q(table)} ENABLE ALWAYS TRIGGER ${quoteIdent(t)}`),
   ];
 }
 
@@ -87,12 +89,14 @@ function logColumns(columns: readonly string[]): string[] {
 /**
  * The oldest `$1` changes in the log (only committed ones are visible): seq,
  * op, the row's hash as the checksum computes it, and each column as text
- * (under the session's stable text settings), to replay with parameters. A
- * `T` (the table was truncated) has no row: its columns are NULL.
+ * (under the session's stable text settings), to replay with parameters,
+ * and the whole row's text, which finds the row again. A `T` (the table was
+ * truncated) has no row: its columns are NULL.
  */
 export function buildReadChangesSql(table: Required<TableName>, columns: readonly string[]): string {
   const values = logColumns(columns).map((c, i) => `${c}::text AS c${i}`);
-  return `SELECT seq::text AS seq, op::text AS op, ${stableRowHashSql(logColumns(columns))}::text AS hash, ${values.join(", ")} FROM ${q(changeLogOf(table))} ORDER BY seq LIMIT $1`;
+  const row = `ROW(${logColumns(columns).join(", ")})::text`;
+  return `SELECT seq::text AS seq, op::text AS op, ${stableRowHashSql(logColumns(columns))}::text AS hash, ${row} AS row, ${values.join(", ")} FROM ${q(changeLogOf(table))} ORDER BY seq LIMIT $1`;
 }
 
 /** Forgets changes once replayed (parameter: their seqs). */
@@ -117,16 +121,17 @@ export function buildReplayTruncateSql(table: Required<TableName>): string {
 }
 
 /**
- * Replays a `-`: removes one row equal to `$1..$n` in every column (NULLs
- * equal too). Rows need not be unique, so one of the equal rows goes,
- * whichever; the partition key, never NULL, finds it by index.
+ * Replays a `-`: removes one row whose text is `$2` (the row's text as the
+ * checksum hashes it, so rows equal by a type's own `=` but printed
+ * differently, e.g. numeric 1.0 and 1.00, are told apart, and types
+ * without `=`, e.g. json, work). Rows need not be unique, so one of the
+ * equal rows goes, whichever; the partition key `$1`, never NULL, finds it
+ * by index.
  */
 export function buildReplayDeleteSql(table: Required<TableName>, columns: readonly string[], partitionKey: string): string {
-  const params = columns.map((_, i) => `$${i + 1}`);
-  const key = params[columns.indexOf(partitionKey)];
   return (
-    `DELETE FROM ${q(table)} WHERE ctid = (SELECT ctid FROM ${q(table)} WHERE ${quoteIdent(partitionKey)} = ${key}` +
-    ` AND (${columns.map(quoteIdent).join(", ")}) IS NOT DISTINCT FROM (${params.join(", ")}) LIMIT 1)`
+    `DELETE FROM ${q(table)} WHERE ctid = (SELECT ctid FROM ${q(table)} WHERE ${quoteIdent(partitionKey)} = $1` +
+    ` AND ROW(${columns.map(quoteIdent).join(", ")})::text = $2 LIMIT 1)`
   );
 }
 

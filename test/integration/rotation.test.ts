@@ -205,6 +205,36 @@ describe("TieredPartition rotation: reruns and concurrent sessions (integration)
     });
   });
 
+  describe("a copy that fails on the target", () => {
+    it("ends with the target's error, not a hang, the local partition untouched and nothing captured; the rerun converges", async () => {
+      const partition = new TieredPartitionUnderTest("emp-2024");
+      const { id, outs, before } = await localYear(partition, 20_000);
+      // A table left on the archive whose CHECK takes only the first half of the year.
+      await query(
+        archive,
+        "CREATE TABLE emp_2024 (id integer, name text, hire_date date, department text, salary numeric(10,2), CHECK (hire_date < '2024-07-01'))",
+      );
+
+      // WHEN
+      const message = await rejectionOf(partition.update(id, outs, yearInputs(pair, 2024, "archive")));
+
+      // THEN
+      assert.match(message, /^TieredPartition "emp-2024": copying emp_2024 to the archive failed: .*violates check constraint/);
+      assert.match(message, /the rows are untouched where they are$/);
+      assert.equal(await relkind(main, "emp_2024"), "r");
+      assert.deepEqual(await rowsAndChecksum(main, "employees"), before);
+      assert.equal(await relkind(main, "emp_2024_pgtier_log"), undefined, "writes are no longer captured");
+
+      // WHEN: the table is dropped
+      await query(archive, "DROP TABLE emp_2024");
+      await partition.update(id, outs, yearInputs(pair, 2024, "archive"));
+
+      // THEN
+      assert.equal(await relkind(main, "emp_2024"), "f");
+      assert.deepEqual(await rowsAndChecksum(archive, "emp_2024"), before);
+    });
+  });
+
   describe("other sessions during a rotation", function () {
     // A rotation waiting on its own sessions would otherwise hang until the suite's timeout.
     this.timeout(60_000);

@@ -12,6 +12,7 @@ import { partitionsOf, relkind } from "../support/catalog";
 import { connectionOf, execAll, PostgresPair, query } from "../support/postgres";
 import { Props, rejectionOf, ResourceUnderTest, secret } from "../support/provider";
 import { ConcurrentWriter } from "../support/rotation";
+import { buildCaptureSql } from "../../components/sql/capture";
 import { loadEmployees, resetTables, rowsAndChecksum, startTieredPair, TieredPartitionUnderTest, yearInputs } from "../support/tiered";
 
 /** The second archive's foreign server on the main instance. */
@@ -192,6 +193,22 @@ describe("TieredPartition: archived rows move back and between archives (integra
       assert.deepEqual(await rowsAndChecksum(main, "employees"), loaded);
       assert.deepEqual(await leftovers(main), []);
       assert.deepEqual(await leftovers(archive), []);
+    });
+  });
+
+  describe("what an interrupted move leaves", () => {
+    it("a capture left on a local partition is removed by its next update", async () => {
+      const partition = new TieredPartitionUnderTest("emp-2024");
+      const { id, outs } = await partition.create(yearInputs(pair, 2024, "local"));
+      await execAll(main, buildCaptureSql({ schema: "public", name: "emp_2024" }));
+      await execAll(main, ["CREATE TABLE emp_2024_pgtier_in (LIKE employees)"]);
+
+      // WHEN: an update that moves nothing
+      await partition.update(id, outs, yearInputs(pair, 2024, "local", { keepLocal: true }));
+
+      // THEN
+      assert.deepEqual(await leftovers(main), []);
+      assert.ok(partition.progress.includes("removing the capture an interrupted move left on emp_2024"), partition.progress.join("\n"));
     });
   });
 

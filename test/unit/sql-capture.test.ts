@@ -28,8 +28,10 @@ describe("SQL builders: capture and replay", () => {
     assert.equal(changeLogOf({ schema: "s", name: "x".repeat(63) }).name, `${"x".repeat(52)}_pgtier_log`);
   });
 
-  it("captures every row change and a TRUNCATE into a log of the table's own row type", () => {
-    const [log, fn, rows, truncate] = buildCaptureSql(emp2025);
+  it("captures every row change and a TRUNCATE into a log of the table's own row type, under replication too", () => {
+    const [log, fn, rows, truncate, always, alwaysTruncate] = buildCaptureSql(emp2025);
+    assert.equal(always, 'ALTER TABLE "public"."emp_2025" ENABLE ALWAYS TRIGGER "pgtier_capture"');
+    assert.equal(alwaysTruncate, 'ALTER TABLE "public"."emp_2025" ENABLE ALWAYS TRIGGER "pgtier_capture_truncate"');
     assert.equal(log, 'CREATE TABLE "public"."emp_2025_pgtier_log" (seq bigserial PRIMARY KEY, op "char" NOT NULL, r "public"."emp_2025")');
     assert.match(
       fn,
@@ -60,6 +62,7 @@ describe("SQL builders: capture and replay", () => {
     assert.equal(
       buildReadChangesSql(emp2025, columns),
       'SELECT seq::text AS seq, op::text AS op, hashtextextended(ROW((r)."id", (r)."name", (r)."hire_date")::text, 0)::text AS hash, ' +
+        'ROW((r)."id", (r)."name", (r)."hire_date")::text AS row, ' +
         '(r)."id"::text AS c0, (r)."name"::text AS c1, (r)."hire_date"::text AS c2 FROM "public"."emp_2025_pgtier_log" ORDER BY seq LIMIT $1',
     );
     assert.equal(buildForgetChangesSql(emp2025), 'DELETE FROM "public"."emp_2025_pgtier_log" WHERE seq = ANY ($1::bigint[])');
@@ -73,11 +76,11 @@ describe("SQL builders: capture and replay", () => {
     );
   });
 
-  it("replays a delete as one row equal in every column, found by the partition key", () => {
+  it("replays a delete as one row with the same text, found by the partition key", () => {
     assert.equal(
       buildReplayDeleteSql(emp2025, columns, "hire_date"),
-      'DELETE FROM "public"."emp_2025" WHERE ctid = (SELECT ctid FROM "public"."emp_2025" WHERE "hire_date" = $3' +
-        ' AND ("id", "name", "hire_date") IS NOT DISTINCT FROM ($1, $2, $3) LIMIT 1)',
+      'DELETE FROM "public"."emp_2025" WHERE ctid = (SELECT ctid FROM "public"."emp_2025" WHERE "hire_date" = $1' +
+        ' AND ROW("id", "name", "hire_date")::text = $2 LIMIT 1)',
     );
     assert.equal(buildReplayTruncateSql(odd), 'DELETE FROM "hr"."Order""x"');
   });

@@ -10,6 +10,8 @@ import { archiveIndex, buildCreateArchiveTableSql, buildCreateLocalPartitionSql,
 import { invalidInputs } from "../../errors";
 import { Operation } from "../definition";
 import { applyDecommission } from "../rotation/decommission";
+import { removeLeftoverCapture, removeLeftoverIncoming } from "../rotation/leftovers";
+import { incomingOf } from "../../sql/cutover";
 import { boundsOf, parentOf, partitionOf, reattachSql } from "./partition";
 import { TieredPartitionInputs, TieredPartitionOutputs } from "./tiered-values";
 
@@ -109,7 +111,11 @@ function refuseUnlessRefresh(
   }
 }
 
-/** In place, no rows moving: re-attach, new foreign table options, columns added and indexes changed on the archive table. */
+/**
+ * In place, no rows moving: re-attach, new foreign table options, columns
+ * added and indexes changed on the archive table; and what an interrupted
+ * move that the program no longer asks for left behind is removed.
+ */
 export async function evolvePartition(op: Operation, olds: TieredPartitionInputs, news: TieredPartitionInputs): Promise<void> {
   const statements = reattachSql(olds, news);
   if (news.tier === "archive") {
@@ -121,9 +127,18 @@ export async function evolvePartition(op: Operation, olds: TieredPartitionInputs
     // The parent cascades new columns and indexes to local partitions; archive tables get them here.
     const table = archiveTableOf(news.name, news.archive);
     const evolve = buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix));
-    await withSession(op, news.archive.connection, (s) => s.runAll(evolve));
+    await withSession(op, news.archive.connection, async (s) => {
+      await removeLeftoverCapture(op, s, table);
+      await s.runAll(evolve);
+    });
   }
-  await withSession(op, news.connection, (s) => s.runAll(statements));
+  await withSession(op, news.connection, async (s) => {
+    if (news.tier === "local") {
+      await removeLeftoverCapture(op, s, partitionOf(news));
+      await removeLeftoverIncoming(op, s, incomingOf(partitionOf(news)));
+    }
+    await s.runAll(statements);
+  });
 }
 
 /**

@@ -74,7 +74,7 @@ async function retireSource(m: TierMove, source: Session): Promise<void> {
   const keep = m.keepSourceAs;
   if (keep && (await readRelation(source, { schema: table.schema, name: keep }))) {
     throw new Error(
-      `${m.op.label}: ${m.partition.name} now reads from ${m.target.table.name}, but ${table.schema}.${keep} already exists ` +
+      `${m.op.label}: ${m.partition.name} now reads from ${destinationOf(m)}, but ${table.schema}.${keep} already exists ` +
         `where its old archive table ${table.name} was to be kept; rename or drop ${keep} there, then run pulumi up again`,
     );
   }
@@ -135,7 +135,8 @@ export function applyTierMove(m: TierMove): Promise<MoveOutcome> {
       await useStableText(session);
     }
     const [mainSession, capture, reader, checker, targetSession] = all;
-    const s: Sessions = { main: mainSession, capture, reader, checker, target: targetSession };
+    // The checker reads the log once the copy is done: one connection fewer.
+    const s: Sessions = { main: mainSession, capture, reader, checker, log: checker, target: targetSession };
     if (await isPlaced(m, s.main)) {
       m.op.progress(`${m.partition.name} already reads from ${destinationOf(m)} (an earlier run committed the cutover); tidying up`);
       return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };

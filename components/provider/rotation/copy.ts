@@ -39,6 +39,8 @@ export interface CopyJob {
   readonly from: TableName;
   /** The table they go to. */
   readonly to: TableName;
+  /** Where that is, in messages: `the archive`, `the main instance`. */
+  readonly destination: string;
   readonly columns: readonly string[];
   /** Statements that empty the target, in the copy's transaction (its sums go back to zero with it). */
   readonly empty: readonly string[];
@@ -99,7 +101,12 @@ function copyFailed(job: CopyJob, how: string, err: unknown): Error {
   });
 }
 
-/** Binary COPY out of the source, streamed into a binary COPY into the emptied target, in one target transaction. */
+/**
+ * Binary COPY out of the source, streamed into a binary COPY into the
+ * emptied target, in one target transaction. When the target refuses the
+ * rows, the reading session's connection is closed (see Session.copyOut):
+ * its snapshot is gone, and the caller ends it.
+ */
 async function copyThroughPipe(job: CopyJob): Promise<void> {
   const stop = await watchCopy(job);
   try {
@@ -108,7 +115,7 @@ async function copyThroughPipe(job: CopyJob): Promise<void> {
       await pipeline(job.source.copyOut(buildCopyOutSql(job.from, job.columns)), job.target.copyIn(buildCopyInSql(job.to, job.columns)));
     });
   } catch (err) {
-    throw copyFailed(job, `to ${job.to.name}`, err);
+    throw copyFailed(job, `to ${job.destination}`, err);
   } finally {
     await stop();
   }

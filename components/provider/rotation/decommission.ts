@@ -20,6 +20,7 @@ import {
   DECOMMISSION_LOG,
 } from "../../sql/decommission";
 import { buildDropTableSql } from "../../sql/tables";
+import { removeLeftoverCapture } from "./leftovers";
 import { Operation } from "../definition";
 import { formatCount } from "../progress";
 import { backUpTable } from "./backup";
@@ -148,6 +149,8 @@ function requireBackup(d: Decommission, sum: TableChecksum): void {
 export async function applyDecommission(d: Decommission): Promise<DecommissionOutcome> {
   const present = await withSession(d.op, d.holder, (s) => readRelation(s, d.table));
   if (present) {
+    // A capture an interrupted move left would keep the table from being dropped.
+    await withSession(d.op, d.holder, (s) => removeLeftoverCapture(d.op, s, d.table));
     const retiring = await readRetiring(d);
     requireBackup(d, retiring.sum);
     const earlier = await earlierRun(d, retiring.sum);

@@ -21,9 +21,12 @@ async function holdersOf(m: TierMove, s: Sessions): Promise<Blocker[]> {
 /** The error after the last attempt failed on locks, naming who held them. */
 function lockedOut(m: TierMove, what: string, holders: readonly Blocker[], cause: unknown): Error {
   const held = holders.length > 0 ? `: ${describeBlockers(holders)}` : "";
+  const tables = m.sourceIsPartition
+    ? `${m.partition.name} or ${m.parent.name}`
+    : `${m.parent.name}, or ${m.source.table.name} on its archive`;
   return new Error(
     `${m.op.label}: could not ${what} within ${m.lockTimeoutMs} ms in ${m.attempts} attempts ` +
-      `(long transactions hold locks on ${m.partition.name} or ${m.parent.name}${held}); the rows are untouched where they are — ` +
+      `(long transactions hold locks on ${tables}${held}); the rows are untouched where they are — ` +
       `run pulumi up again when they are done, or raise lockTimeoutMs`,
     { cause },
   );

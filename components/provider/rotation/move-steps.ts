@@ -11,7 +11,7 @@ import { formatCount } from "../progress";
 import { describeChecksum, rowCount, sameRows, TableChecksum, tableChecksum } from "./checksum";
 import { copyRows } from "./copy";
 import { withLockRetries } from "./move-locks";
-import { emptyTargetSql, ensureTargetIndexes, readSums, startSums } from "./move-target";
+import { emptyTargetSql, ensureTargetIndexes, startSums } from "./move-target";
 import { catchUp, replayAll, verifyTarget, waitingChanges } from "./replay";
 import { destinationOf, MoveState, Sessions, TierMove } from "./tier-move";
 
@@ -71,18 +71,16 @@ async function copy(m: TierMove, s: Sessions, state: MoveState): Promise<void> {
   const { table: from } = m.source;
   const { table: to } = m.target;
   try {
-    const sums = await readSums(s.target, to);
-    // A target without sums holding rows: an interrupted run's copy, or one made by hand.
-    const there = sums ?? ((await rowCount(s.target, to)) > 0 ? await tableChecksum(s.target, to, columns) : undefined);
+    // A target holding rows: an interrupted run's copy, or one made by hand. Its
+    // checksum is computed, not taken from its sums: a TRUNCATE by hand slips past them.
+    const there = (await rowCount(s.target, to)) > 0 ? await tableChecksum(s.target, to, columns) : undefined;
     if (there) {
       state.snapshot = await tableChecksum(s.checker, from, columns);
       if (sameRows(there, state.snapshot)) {
         m.op.progress(
           `${destinationOf(m)} already holds ${from.name}'s ${formatCount(there.rows)} rows (checksum matches); not copying again`,
         );
-        if (!sums) {
-          await startSums(m, s.target, there);
-        }
+        await startSums(m, s.target, there);
         await closeSnapshot(s, true);
         return;
       }
@@ -97,6 +95,7 @@ async function copy(m: TierMove, s: Sessions, state: MoveState): Promise<void> {
       watcher: s.capture,
       from,
       to,
+      destination: destinationOf(m),
       columns,
       empty: emptyTargetSql(to),
       expectedRows,
@@ -149,33 +148,36 @@ async function catchUpStep(m: TierMove, s: Sessions, state: MoveState): Promise<
  */
 function cutoverAttempt(m: TierMove, s: Sessions, state: MoveState): Promise<TableChecksum> {
   const source = m.source.table;
-  return s.main
-    .transaction(async () => {
-      await s.main.run(buildLockTimeoutSql(m.lockTimeoutMs));
-      await s.main.run(buildLockParentSql(m.parent));
-      if (m.sourceIsPartition) {
-        await s.main.run(buildBlockWritesSql(m.partition));
-      } else {
-        // Held until the main instance commits, against writes that reach the archive table directly.
-        await s.capture.begin();
-        await s.capture.run(buildLockTimeoutSql(m.lockTimeoutMs));
-        await s.capture.run(buildBlockWritesSql(source));
-      }
-      await replayAll(m, s, state);
-      const verified = await verifyTarget(m, s, state, "before the cutover");
-      await s.main.runEach(m.cutover);
-      if (m.probe) {
-        await s.main.rows(m.probe).catch((err: unknown) => {
-          throw new Error(
-            `${m.op.label}: cannot read ${m.partition.name} through its new foreign partition: ${err instanceof Error ? err.message : String(err)} — ` +
-              `check the ForeignServer and UserMapping of ${m.target.table.name}'s archive; rolled back, the rows are untouched where they are`,
-            { cause: err },
-          );
-        });
-      }
-      return verified;
-    })
-    .finally(() => s.capture.end(true));
+  return (
+    s.main
+      .transaction(async () => {
+        await s.main.run(buildLockTimeoutSql(m.lockTimeoutMs));
+        await s.main.run(buildLockParentSql(m.parent));
+        if (m.sourceIsPartition) {
+          await s.main.run(buildBlockWritesSql(m.partition));
+        } else {
+          // Held until the main instance commits, against writes that reach the archive table directly.
+          await s.capture.begin();
+          await s.capture.run(buildLockTimeoutSql(m.lockTimeoutMs));
+          await s.capture.run(buildBlockWritesSql(source));
+        }
+        await replayAll(m, s, state);
+        const verified = await verifyTarget(m, s, state, "before the cutover");
+        await s.main.runEach(m.cutover);
+        if (m.probe) {
+          await s.main.rows(m.probe).catch((err: unknown) => {
+            throw new Error(
+              `${m.op.label}: cannot read ${m.partition.name} through its new foreign partition: ${err instanceof Error ? err.message : String(err)} — ` +
+                `check the ForeignServer and UserMapping of ${m.target.table.name}'s archive; rolled back, the rows are untouched where they are`,
+              { cause: err },
+            );
+          });
+        }
+        return verified;
+      })
+      // Ends the source's write lock; it holds nothing else (the log is forgotten in autocommit).
+      .finally(() => s.capture.end(true).catch(() => undefined))
+  );
 }
 
 /** Catches up, then cuts over; a lock not granted in time catches up again and retries. */

@@ -31,6 +31,8 @@ interface Change {
   readonly op: string;
   /** The row's hash, as the checksum computes it. */
   readonly hash: string;
+  /** The row's text, as the checksum hashes it. */
+  readonly row: string | null;
   readonly [column: `c${number}`]: string | null;
 }
 
@@ -43,6 +45,11 @@ const MAX_PARAMS = 65535;
 /** The values of a change's row, in column order. */
 function valuesOf(change: Change, columns: number): (string | null)[] {
   return Array.from({ length: columns }, (_, i) => change[`c${i}`] ?? null);
+}
+
+/** The partition key's value of a change's row, as text. */
+function keyOf(m: TierMove, change: Change): string | null {
+  return change[`c${columnNamesOf(m.shape).indexOf(m.shape.partitionKey)}`] ?? null;
 }
 
 /** A replay that found the target no longer matching what was copied. */
@@ -82,7 +89,7 @@ async function apply(m: TierMove, target: Session, changes: readonly Change[]): 
     if (change.op === "T") {
       await target.run(buildReplayTruncateSql(m.target.table));
     } else if (
-      (await target.run(buildReplayDeleteSql(m.target.table, columns, m.shape.partitionKey), valuesOf(change, columns.length))) !== 1
+      (await target.run(buildReplayDeleteSql(m.target.table, columns, m.shape.partitionKey), [keyOf(m, change), change.row])) !== 1
     ) {
       throw diverged(m, change, "found no row to remove");
     }
@@ -108,12 +115,13 @@ function tally(expected: { rows: bigint; checksum: bigint }, changes: readonly C
 
 /** Replays the oldest changes waiting (at most one batch); returns how many. */
 export async function replayBatch(m: TierMove, s: Sessions, state: MoveState): Promise<number> {
-  const changes = await s.capture.rows<Change>(buildReadChangesSql(m.source.table, columnNamesOf(m.shape)), [BATCH]);
+  const changes = await s.log.rows<Change>(buildReadChangesSql(m.source.table, columnNamesOf(m.shape)), [BATCH]);
   if (changes.length === 0) {
     return 0;
   }
   await s.target.transaction(() => apply(m, s.target, changes));
-  await s.capture.run(buildForgetChangesSql(m.source.table), [changes.map((c) => c.seq)]);
+  // Forgotten at once, outside any other transaction: a batch on the target is never replayed again by this run.
+  await s.log.run(buildForgetChangesSql(m.source.table), [changes.map((c) => c.seq)]);
   state.expected = tally(state.expected ?? { rows: 0n, checksum: 0n }, changes);
   state.replayed += changes.length;
   return changes.length;
@@ -121,16 +129,17 @@ export async function replayBatch(m: TierMove, s: Sessions, state: MoveState): P
 
 /** How many changes wait in the log. */
 export async function waitingChanges(m: TierMove, s: Sessions): Promise<number> {
-  return (await s.capture.first<{ n: number }>(buildCountChangesSql(m.source.table)))?.n ?? 0;
+  return (await s.log.first<{ n: number }>(buildCountChangesSql(m.source.table)))?.n ?? 0;
 }
 
-/** Batches after which a backlog that never shrank ends the catch-up: writers outpace it. */
+/** Batches after which a backlog that never shrank ends the move: writers outpace the replay. */
 const STALLED_AFTER = 20;
 
 /**
- * Replays until at most `leave` changes wait (writers go on meanwhile), or
- * until writers add changes as fast as they are replayed: then the cutover
- * replays the rest with writes blocked. Returns how many wait.
+ * Replays until at most `leave` changes wait (writers go on meanwhile).
+ * Returns how many wait. Writers that add changes as fast as they are
+ * replayed stop the move: replaying an unbounded backlog at the cutover
+ * would block the whole table for as long.
  */
 export async function catchUp(m: TierMove, s: Sessions, state: MoveState, leave: number): Promise<number> {
   let fewest = Infinity;
@@ -143,8 +152,10 @@ export async function catchUp(m: TierMove, s: Sessions, state: MoveState, leave:
     stalled = waiting < fewest ? 0 : stalled + 1;
     fewest = Math.min(fewest, waiting);
     if (stalled >= STALLED_AFTER) {
-      m.op.progress(`writers add changes as fast as they are replayed; ${waiting} wait, and the cutover replays them with writes blocked`);
-      return waiting;
+      throw new Error(
+        `${m.op.label}: writers to ${m.source.table.name} add changes as fast as pgtier replays them (${waiting} wait after ${state.replayed} replayed); ` +
+          `the rows are untouched where they are — run pulumi up again when writes to that period are slower`,
+      );
     }
   }
 }
@@ -169,8 +180,8 @@ export async function verifyTarget(m: TierMove, s: Sessions, state: MoveState, w
   const got = await targetSums(s.target, m);
   if (got.rows !== want.rows || got.checksum !== want.checksum) {
     throw new Error(
-      `${m.op.label}: verification failed ${when}: ${m.source.table.name} holds ${describeChecksum(want)}, ` +
-        `${m.target.table.name} ${describeChecksum(got)}; the rows are untouched where they are — run pulumi up again`,
+      `${m.op.label}: verification failed ${when}: the source's snapshot plus every change replayed is ${describeChecksum(want)}, ` +
+        `the target holds ${describeChecksum(got)}; the rows are untouched where they are — run pulumi up again`,
     );
   }
   return want;

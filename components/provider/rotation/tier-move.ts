@@ -71,8 +71,10 @@ export interface MoveOutcome extends TableChecksum {
 export interface Sessions {
   /** Main instance: the cutover, with the parent locked. */
   readonly main: Session;
-  /** Source instance: starts the capture, reads and forgets its log, and blocks writes at the cutover. */
+  /** Source instance: starts the capture, and blocks writes to the source at the cutover. */
   readonly capture: Session;
+  /** Source instance, in autocommit: reads the capture's log and forgets what was replayed. */
+  readonly log: Session;
   /** Source instance: reads the rows in the capture's snapshot, for the copy. */
   readonly reader: Session;
   /** Source instance: the snapshot's count and checksum while the copy runs. */
