@@ -75,7 +75,7 @@ export class ArchiveLayout extends pulumi.ComponentResource {
     const spec = args.table;
     const serverName = args.serverName ?? ((key: string) => `${key}_server`);
 
-    const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, serverName);
+    const access = wireArchiveAccess(name, this, main, args.archives, { options: args.serverOptions }, serverName);
     Object.assign(this.servers, access.servers);
     const mappings = access.mappings;
     this.table = wirePartitionedTable(name, this, main, spec);

@@ -50,6 +50,16 @@ export interface TieredTableArgs {
    */
   readonly rotation?: Partial<RotationSettings>;
   /**
+   * Take over what already exists, e.g. a setup built by hand from the
+   * guide: the extension, servers, user mappings, the table and its
+   * partitions are changed in place to match the program where PostgreSQL
+   * allows (each resource's `adopt`); a difference that would drop or
+   * re-create a table is refused before anything changes. The stack's
+   * `pgtier:adopt` sets it.
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
    * Foreign server options.
    * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
    */
@@ -158,9 +168,12 @@ export class TieredTable extends pulumi.ComponentResource {
     this.layout = layout;
     this.timeline = formatTimeline(layout);
     const main = args.main.connection;
-    const access = wireArchiveAccess(name, this, main, args.archives, args.serverOptions, foreignServerName);
+    // Left out unless set, so the inputs of a stack that never adopts stay as they were.
+    const adopt = args.adopt || undefined;
+    const access = wireArchiveAccess(name, this, main, args.archives, { options: args.serverOptions, adopt }, foreignServerName);
     Object.assign(this.servers, access.servers);
-    this.table = wirePartitionedTable(name, this, main, args.table);
+    const planned = layout.partitions.map((p) => ({ name: p.name, from: p.from, to: p.to }));
+    this.table = wirePartitionedTable(name, this, main, args.table, adopt && { partitions: planned });
     for (const p of layout.partitions) {
       // Every mapping, not only this partition's: an archived partition's
       // delete (a decommission) must run before any server it used goes.
@@ -183,6 +196,7 @@ export class TieredTable extends pulumi.ComponentResource {
         tier: p.tier,
         archive: key ? { connection: args.archives[key].connection, server: this.servers[key].name } : undefined,
         backup: resolveBackup(args.backup),
+        adopt: args.adopt || undefined,
         ...args.rotation,
       },
       { parent: this, dependsOn },

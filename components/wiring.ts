@@ -8,7 +8,7 @@ import { ColumnSpec, IndexSpec } from "./model/types";
 import { Extension, ForeignServer, UserMapping } from "./resources/fdw";
 import { ConnectionArgs } from "./resources/common";
 import { PostgresInstance } from "./resources/postgres-instance";
-import { PartitionArgs, PartitionedTable } from "./resources/tables";
+import { PartitionArgs, PartitionedTable, PlannedPartitionArgs } from "./resources/tables";
 
 /** The table every partition belongs to. */
 export interface TableSpec {
@@ -47,10 +47,11 @@ export function wireArchiveAccess(
   parent: pulumi.Resource,
   main: pulumi.Input<ConnectionArgs>,
   archives: Readonly<Record<string, PostgresInstance>>,
-  serverOptions: Record<string, string> | undefined,
+  settings: { readonly options?: Record<string, string>; readonly adopt?: boolean },
   serverName: (key: string) => string,
 ): ArchiveAccess {
-  const fdw = new Extension(`${name}-postgres-fdw`, { connection: main, name: "postgres_fdw" }, { parent });
+  const { adopt } = settings;
+  const fdw = new Extension(`${name}-postgres-fdw`, { connection: main, name: "postgres_fdw", adopt }, { parent });
   const servers: Record<string, ForeignServer> = {};
   const mappings: Record<string, UserMapping> = {};
   for (const [key, archive] of Object.entries(archives)) {
@@ -62,13 +63,14 @@ export function wireArchiveAccess(
         host: archive.internalEndpoint.host,
         port: archive.internalEndpoint.port,
         dbname: archive.database,
-        options: serverOptions ?? { ...DEFAULT_SERVER_OPTIONS },
+        options: settings.options ?? { ...DEFAULT_SERVER_OPTIONS },
+        adopt,
       },
       { parent, dependsOn: [fdw] },
     );
     mappings[key] = new UserMapping(
       `${name}-${key}-mapping`,
-      { connection: main, server: servers[key].name, remoteUser: archive.user, password: archive.password },
+      { connection: main, server: servers[key].name, remoteUser: archive.user, password: archive.password, adopt },
       { parent },
     );
   }
@@ -81,6 +83,7 @@ export function wirePartitionedTable(
   parent: pulumi.Resource,
   main: pulumi.Input<ConnectionArgs>,
   spec: TableSpec,
+  adoption?: { readonly partitions: readonly PlannedPartitionArgs[] },
 ): PartitionedTable {
   return new PartitionedTable(
     `${name}-table`,
@@ -91,6 +94,7 @@ export function wirePartitionedTable(
       columns: spec.columns,
       partitionKey: spec.partitionKey,
       indexes: spec.indexes ?? [],
+      ...(adoption ? { adopt: true, partitions: [...adoption.partitions] } : {}),
     },
     { parent },
   );

@@ -9,8 +9,12 @@
  *
  * Config (namespace pgtier):
  *   image            PostgreSQL image (default pgtier/postgres:15; postgres:16 works where a registry is reachable)
- *   password         superuser password of every instance (secret, required)
- *   mainPort         port on 127.0.0.1 for the main instance (default 0: a free port, picked once and kept across restarts)
+ *   password         password of every instance's superuser or admin role (secret; required unless every server names its own passwordKey)
+ *   main             an existing server as the main instance, instead of a container:
+ *                    {"host": "db.example.com", "port": 5432, "database": "appdb", "user": "postgres", "passwordKey": "mainPassword"}
+ *                    (port 5432, database appdb, user postgres, passwordKey password by default; internalHost/internalPort
+ *                    when other instances reach it elsewhere)
+ *   mainPort         port on 127.0.0.1 for the main container (default 0: a free port, picked once and kept across restarts)
  *   archivePort      port for the archive instance when `archives` is not set (default 0)
  *   namePrefix       prefix of container, volume and network names (default pgtier-<stack>)
  *   asOf             the date the layout is for (default today, UTC)
@@ -21,55 +25,78 @@
  *   retentionPeriods periods kept in all; older ones are decommissioned (default: forever)
  *   archives         archive instances and the periods each holds, one entry per instance, ranges that do not overlap, e.g.
  *                    [{"name": "archive-a", "to": "2026-03-01"}, {"name": "archive-b", "from": "2026-03-01", "port": 15434}]
- *                    (default: one instance "archive" holding every period)
+ *                    (default: one instance "archive" holding every period); an entry with "host" is an existing server,
+ *                    with the keys of `main` (database archive_db by default)
  *   backupLocation   directory for final backups before decommissioning (required with retentionPeriods)
  *   backupCsv        also export CSV.gz (default false)
  *   copyMethod       pipe or fdw (default pipe)
+ *   adopt            take over a setup that already exists (built by hand from the guide, say) and change it in place to
+ *                    match (default false); what cannot change without re-creating a table is refused, nothing changed
  *   keepVolumes      keep an archive instance's data volume when it is removed from `archives` (default true)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DockerNetwork, DockerPostgres, Period, PostgresInstance, TieredTable } from "../components";
-import { ArchiveConfig, archiveConfigProblems } from "./archives";
+import { ArchiveConfig, archiveConfigProblems, mainConfigProblems, POSTGRES_PORT, ServerConfig } from "./archives";
 import { employees } from "./guide";
 
 const config = new pulumi.Config("pgtier");
 const prefix = config.get("namePrefix") ?? `pgtier-${pulumi.getStack()}`;
 const image = config.get("image") ?? "pgtier/postgres:15";
-const password = config.requireSecret("password");
+const mainConfig = config.getObject<ServerConfig>("main");
 const archiveConfigs = config.getObject<ArchiveConfig[]>("archives") ?? [{ name: "archive", port: config.getNumber("archivePort") ?? 0 }];
-const problems = archiveConfigProblems(archiveConfigs);
+const problems = [...mainConfigProblems(mainConfig), ...archiveConfigProblems(archiveConfigs, mainConfig !== undefined)];
 if (problems.length > 0) {
   // A RunError is shown as its message alone, without a stack trace.
   throw new pulumi.RunError(`the stack's config is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 }
 const backupLocation = config.get("backupLocation");
 
-const network = new DockerNetwork("network", { name: prefix });
+/** A server's password: the secret its entry names, else `pgtier:password`. */
+function passwordOf(server: ServerConfig | undefined): pulumi.Output<string> {
+  return config.requireSecret(server?.passwordKey ?? "password");
+}
 
-const main = new DockerPostgres("main", {
-  image,
-  containerName: `${prefix}-main`,
-  network: network.name,
-  hostPort: config.getNumber("mainPort") ?? 0,
-  password,
-  database: "appdb",
-});
+/** An existing server, as its config entry gives it. */
+function existingServer(name: string, server: ServerConfig, database: string): PostgresInstance {
+  return new PostgresInstance(name, {
+    host: server.host,
+    port: server.port ?? POSTGRES_PORT,
+    internalHost: server.internalHost,
+    internalPort: server.internalPort,
+    user: server.user ?? "postgres",
+    password: passwordOf(server),
+    database: server.database ?? database,
+  });
+}
 
-const archives: Record<string, PostgresInstance> = {};
-for (const a of archiveConfigs) {
-  archives[a.name] = new DockerPostgres(a.name, {
+// Containers share one network, made with the first of them; existing servers need none.
+let network: DockerNetwork | undefined;
+
+/** A container pgtier runs on the stack's network. */
+function container(name: string, database: string, hostPort: number | undefined, retainVolume?: boolean): PostgresInstance {
+  return new DockerPostgres(name, {
     image,
-    containerName: `${prefix}-${a.name}`,
-    network: network.name,
-    hostPort: a.port ?? 0,
-    password,
-    database: "archive_db",
-    retainVolume: config.getBoolean("keepVolumes") ?? true,
+    containerName: `${prefix}-${name}`,
+    network: (network ??= new DockerNetwork("network", { name: prefix })).name,
+    hostPort: hostPort ?? 0,
+    password: passwordOf(undefined),
+    database,
+    retainVolume,
   }).instance;
 }
 
+const main = mainConfig ? existingServer("main", mainConfig, "appdb") : container("main", "appdb", config.getNumber("mainPort"));
+
+const archives: Record<string, PostgresInstance> = {};
+for (const a of archiveConfigs) {
+  archives[a.name] =
+    a.host !== undefined
+      ? existingServer(a.name, a, "archive_db")
+      : container(a.name, "archive_db", a.port, config.getBoolean("keepVolumes") ?? true);
+}
+
 const table = new TieredTable("employees", {
-  main: main.instance,
+  main,
   archives,
   table: employees,
   policy: {
@@ -83,16 +110,18 @@ const table = new TieredTable("employees", {
   },
   backup: backupLocation ? { location: backupLocation, csv: config.getBoolean("backupCsv") ?? false } : undefined,
   rotation: { copyMethod: (config.get("copyMethod") ?? "pipe") as "pipe" | "fdw" },
+  adopt: config.getBoolean("adopt"),
 });
 
 /** Where to connect: psql -h host -p port -U postgres appdb. */
-export const mainEndpoint = main.instance.endpoint;
+export const mainEndpoint = main.endpoint;
 /** The first archive instance's endpoint. */
 export const archiveEndpoint = archives[archiveConfigs[0].name].endpoint;
 /** Every archive instance's endpoint, by name. */
 export const archiveEndpoints = Object.fromEntries(Object.entries(archives).map(([k, v]) => [k, v.endpoint]));
-export const mainContainer = `${prefix}-main`;
-export const archiveContainers = archiveConfigs.map((a) => `${prefix}-${a.name}`);
+/** Containers pgtier runs (null for an existing server). */
+export const mainContainer = mainConfig ? null : `${prefix}-main`;
+export const archiveContainers = archiveConfigs.filter((a) => a.host === undefined).map((a) => `${prefix}-${a.name}`);
 export const tableName = table.table.name;
 /** The layout for the as-of date, one line per partition: period, name, bounds, tier, instance. */
 export const timeline = table.timeline;

@@ -7,6 +7,7 @@ import { Bounds, ColumnSpec, IndexSpec, TableName } from "../model/types";
 import {
   CatalogColumn,
   columnsSql,
+  checkConstraintsSql,
   constraintSql,
   databaseSql,
   extensionSql,
@@ -17,6 +18,7 @@ import {
   parseBoundsCheck,
   parseOptions,
   partitionKeySql,
+  partitionsOfSql,
   partitionState,
   reconcileColumns,
   RelationInfo,
@@ -55,6 +57,22 @@ export async function readIndexes(
 ): Promise<IndexSpec[]> {
   const present = new Set((await s.rows<{ name: string }>(indexesSql, [oid])).map((r) => r.name));
   return declared.filter((ix) => present.has(rename(ix)));
+}
+
+/** Every index of a relation as it is: name, columns in order (none for an expression), uniqueness. */
+export async function readIndexShapes(s: Session, oid: number): Promise<IndexSpec[]> {
+  const rows = await s.rows<{ name: string; columns: string[]; unique: boolean }>(indexesSql, [oid]);
+  return rows.map((r) => ({ name: r.name, columns: r.columns, unique: r.unique }));
+}
+
+/** Every CHECK constraint of a relation: its name, definition and whether it is validated. */
+export function readCheckConstraints(s: Session, oid: number): Promise<{ name: string; def: string; validated: boolean }[]> {
+  return s.rows(checkConstraintsSql, [oid]);
+}
+
+/** A partitioned table's partitions: name and bound as printed (`DEFAULT`, or `FOR VALUES FROM (...) TO (...)`). */
+export function readPartitionsOf(s: Session, oid: number): Promise<{ schema: string; name: string; bound: string }[]> {
+  return s.rows(partitionsOfSql, [oid]);
 }
 
 /** The partition key column of a partitioned table. */

@@ -56,6 +56,31 @@ export interface ResourceDefinition<I extends object, O extends object> {
    * after PostgreSQL committed it) is adopted, so a rerun converges.
    */
   idFor?(inputs: I): string;
+  /**
+   * Whether the inputs may say `adopt`: then an object found at create that
+   * differs from the inputs is changed in place by {@link update} (the
+   * differences the diff rules update in place), and refused, unchanged,
+   * when a difference would replace it.
+   */
+  readonly adoptable?: boolean;
+  /**
+   * After an object was taken over with `adopt` (as it was, or changed by
+   * {@link update}): completes what the program implies but an object built
+   * by hand may lack and no input shows, e.g. an archive table's CHECK.
+   * With `apply` false (a preview) it only says what it would do.
+   */
+  adopted?(op: Operation, inputs: I, apply: boolean): Promise<void>;
+  /** Refuses, before anything changes (at preview too), to take over an object found that the program cannot manage as it is. */
+  refuseAdopting?(op: Operation, inputs: I): Promise<void>;
+  /**
+   * Refuses, before anything changes, to create the object where something
+   * else stands in its way (e.g. a partition on the same bounds under
+   * another name). Runs at preview for resources that adopt; create runs it
+   * itself.
+   */
+  refuseCreate?(op: Operation, inputs: I): Promise<void>;
+  /** Outputs known from the inputs alone, for the preview of a create (an existing server's endpoints). */
+  previewOutputs?(inputs: I): Partial<O> | undefined;
   /** Creates the object, all or nothing. */
   create(op: Operation, inputs: I): Promise<Created<O>>;
   /**

@@ -8,6 +8,7 @@
  * update and delete do the I/O.
  */
 import * as provider from "@pulumi/pulumi/provider";
+import { isUnknown } from "../model/engine-values";
 import { Bag } from "../model/reader";
 import { Operation } from "./definition";
 import { engineProgress, Progress } from "./progress";
@@ -75,6 +76,18 @@ export class PgtierProvider implements provider.Provider {
   async create(urn: string, inputs: Bag): Promise<provider.CreateResult> {
     const created = await typeFor(urn).create(this.operation(urn), plainBag(inputs));
     return { id: created.id, outs: keepSecretsIn(inputs, created.outs) };
+  }
+
+  /**
+   * A create as `pulumi preview` plans it (see preview.ts): nothing changes.
+   * Inputs with values not known yet come back as they are.
+   */
+  async previewCreate(urn: string, inputs: Bag): Promise<Bag> {
+    const plain = plainBag(inputs);
+    if (isUnknown(plain)) {
+      return inputs;
+    }
+    return keepSecretsIn(inputs, await typeFor(urn).preview(this.operation(urn), plain));
   }
 
   async read(id: string, urn: string, props: Bag): Promise<provider.ReadResult> {

@@ -27,6 +27,12 @@ export interface ResourceType {
   /** The diff of stored state and new inputs, plus what the type observes changed outside pgtier. */
   diff(op: Operation, id: string, olds: Bag, news: Bag, observe: boolean): Promise<DetailedDiff>;
   create(op: Operation, inputs: Bag): Promise<{ id: string; outs: Bag }>;
+  /**
+   * What a create will give, at preview, without changing anything: the
+   * inputs plus the outputs known from them; for a resource that adopts,
+   * what adoption will do is reported, or refused.
+   */
+  preview(op: Operation, inputs: Bag): Promise<Bag>;
   read(op: Operation, id: string, state: Bag): Promise<Bag | undefined>;
   update(op: Operation, id: string, olds: Bag, news: Bag): Promise<Bag>;
   delete(op: Operation, id: string, state: Bag): Promise<void>;
@@ -75,27 +81,77 @@ function decodeWith<T>(op: Operation, bag: Bag, read: (r: Reader) => T, fix: str
   }
 }
 
-/** An object already there with exactly these inputs is adopted rather than created again; one that differs is refused. */
+/** A value found or asked for, in a refusal: text and numbers as they are; anything else (a connection, say) is not shown. */
+function shown(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? JSON.stringify(value) : "another value";
+}
+
+/** Why an object that is already there is not taken over, and what to do. */
+function refusal(op: Operation, id: string, diff: DiffDecision, found: Bag, bag: Bag, adoptable: boolean): Error {
+  const adopting = adoptable && bag.adopt === true;
+  const properties = adopting ? diff.replaces : diff.changed;
+  const reason = adopting
+    ? `${id} already exists and differs from the program in ${properties.map((k) => `${k} (${shown(found[k])} there, ${shown(bag[k])} in the program)`).join(", ")}, ` +
+      `which cannot change without dropping it and creating it again; adopting never does that: change the program to match it, or move the rows by hand`
+    : `${id} already exists and differs from the program in ${properties.join(", ")}; ` +
+      `${adoptable ? "set adopt (stack setting pgtier:adopt) to take it over and change it in place where PostgreSQL allows, or " : ""}drop it, or change the program to match it`;
+  return new InputPropertiesError({
+    message: `${op.label}: ${reason}`,
+    errors: properties.map((property) => ({ propertyPath: property, reason })),
+  });
+}
+
+/**
+ * An object already there with exactly these inputs is taken over rather
+ * than created again (a create interrupted after PostgreSQL committed it).
+ * One that differs is refused, unless the inputs say `adopt`: then what can
+ * change in place is changed by the definition's update, and what cannot
+ * (a replace) is refused before anything changes. With `apply` false (a
+ * preview), nothing changes: what would happen is reported, or refused.
+ */
 async function adopt<I extends object, O extends object>(
   def: ResourceDefinition<I, O>,
   op: Operation,
   inputs: I,
   bag: Bag,
+  apply = true,
 ): Promise<{ id: string; outs: Bag } | undefined> {
   const id = def.idFor?.(inputs);
   const found = id === undefined ? undefined : await def.read(op, id, inputs, undefined);
   if (id === undefined || !found) {
     return undefined;
   }
-  const { changed } = diffInputs(def.diff, toBag(found), bag);
-  if (changed.length > 0) {
-    const reason = `${id} already exists and differs from the program in ${changed.join(", ")}; drop it, or change the program to match it`;
-    throw new InputPropertiesError({
-      message: `${op.label}: ${reason}`,
-      errors: changed.map((property) => ({ propertyPath: property, reason })),
-    });
+  const there = toBag(found);
+  const diff = diffInputs(def.diff, there, bag);
+  const adopting = def.adoptable === true && bag.adopt === true;
+  if (diff.changed.length > 0 && (!adopting || diff.replaces.length > 0)) {
+    throw refusal(op, id, diff, there, bag, def.adoptable === true);
   }
-  return { id, outs: toBag({ ...bag, ...found, ...inputs }) };
+  if (adopting) {
+    // What check refuses between two deployments (a column retyped) is refused between the object and the program too.
+    const failures = diff.changed.length > 0 ? def.validate(bag, there) : [];
+    if (failures.length > 0) {
+      throw new InputPropertiesError({
+        message: `${op.label}: ${id} already exists and cannot be taken over as the program describes it: ${failures.map((f) => f.reason).join("; ")}`,
+        errors: failures.map((f) => ({ propertyPath: f.property, reason: f.reason })),
+      });
+    }
+    await def.refuseAdopting?.(op, inputs);
+  }
+  let outs = toBag({ ...bag, ...found, ...inputs });
+  const taking = `${apply ? "taking" : "will take"} over ${id}, which already exists`;
+  if (diff.changed.length > 0) {
+    op.progress(`${taking}: changing ${diff.changed.join(", ")} in place to match the program`);
+    if (apply) {
+      outs = toBag({ ...bag, ...inputs, ...(await def.update(op, id, found, inputs)) });
+    }
+  } else if (!apply) {
+    op.progress(`${taking}, as it is`);
+  }
+  if (adopting) {
+    await def.adopted?.(op, inputs, apply);
+  }
+  return { id, outs };
 }
 
 /** `news` with the definition's defaults filled in. */
@@ -167,6 +223,14 @@ export function defineResource<I extends object, O extends object>(def: Resource
       const created = await def.create(op, inputs);
       // Over the inputs as given, so a key pgtier does not read still compares equal at the next diff.
       return { id: created.id, outs: toBag({ ...bag, ...inputs, ...created.outputs }) };
+    },
+
+    async preview(op, bag) {
+      const inputs = inputsOf(def, op, bag);
+      if (def.adoptable && bag.adopt === true && !(await adopt(def, op, inputs, bag, false))) {
+        await def.refuseCreate?.(op, inputs);
+      }
+      return toBag({ ...bag, ...def.previewOutputs?.(inputs) });
     },
 
     async read(op, id, bag) {

@@ -1,6 +1,6 @@
 /** Database, Extension, ForeignServer and UserMapping: the postgres_fdw plumbing on the main instance. */
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, pgtierType, registerArgs } from "./common";
+import { AdoptionArgs, ConnectionArgs, pgtierType, registerArgs } from "./common";
 
 /** Arguments of {@link Database}. */
 export interface DatabaseArgs {
@@ -18,7 +18,7 @@ export class Database extends pulumi.CustomResource {
 }
 
 /** Arguments of {@link Extension}. */
-export interface ExtensionArgs {
+export interface ExtensionArgs extends AdoptionArgs {
   /** Connection to the database to install into. */
   readonly connection: pulumi.Input<ConnectionArgs>;
   /** Extension name. */
@@ -46,7 +46,7 @@ export class Extension extends pulumi.CustomResource {
 }
 
 /** Arguments of {@link ForeignServer}. */
-export interface ForeignServerArgs {
+export interface ForeignServerArgs extends AdoptionArgs {
   /** Connection to the main instance's database. */
   readonly connection: pulumi.Input<ConnectionArgs>;
   /** Server name (the guide's `archive_server`). */
@@ -77,7 +77,7 @@ export class ForeignServer extends pulumi.CustomResource {
 }
 
 /** Arguments of {@link UserMapping}. */
-export interface UserMappingArgs {
+export interface UserMappingArgs extends AdoptionArgs {
   /** Connection to the main instance's database. */
   readonly connection: pulumi.Input<ConnectionArgs>;
   /** The foreign server's name. */

@@ -30,6 +30,18 @@ export interface PostgresInstanceArgs {
   readonly host?: pulumi.Input<string>;
   /** Port of an existing server. Required with `host`. */
   readonly port?: pulumi.Input<number>;
+  /**
+   * Host other instances reach an existing server at (a foreign server's
+   * `host`), when it differs from where pgtier connects, e.g. a name on a
+   * private network.
+   * @default host
+   */
+  readonly internalHost?: pulumi.Input<string>;
+  /**
+   * Port other instances reach an existing server at.
+   * @default port
+   */
+  readonly internalPort?: pulumi.Input<number>;
   /** Superuser (container) or admin role (existing server) pgtier connects as. */
   readonly user: pulumi.Input<string>;
   /** That role's password; pass a Pulumi secret. Changing it runs ALTER ROLE in place. */

@@ -1,10 +1,10 @@
 /** PartitionedTable, LocalPartition, ArchiveTable and ForeignPartition: the table and where each period lives, each declared by hand. */
 import * as pulumi from "@pulumi/pulumi";
 import { ColumnSpec, IndexSpec } from "../model/types";
-import { ConnectionArgs, pgtierType, registerArgs } from "./common";
+import { AdoptionArgs, ConnectionArgs, pgtierType, registerArgs } from "./common";
 
 /** Arguments of {@link PartitionedTable}. */
-export interface PartitionedTableArgs {
+export interface PartitionedTableArgs extends AdoptionArgs {
   /** Connection to the main instance's database. */
   readonly connection: pulumi.Input<ConnectionArgs>;
   /** Table name applications query. */
@@ -29,6 +29,25 @@ export interface PartitionedTableArgs {
    * @default true
    */
   readonly allowForeignPartitions?: pulumi.Input<boolean>;
+  /**
+   * With `adopt`: the partitions the program lays out (TieredTable passes its
+   * layout). A partition found on the table that is not one of them (a
+   * default partition, a period outside the policy's window, a period under
+   * a name outside the policy's namePrefix) is refused before anything
+   * changes, naming the fix. Not compared afterwards: a later layout changes
+   * nothing here.
+   * @default none: the table's partitions are not looked at
+   */
+  readonly partitions?: pulumi.Input<PlannedPartitionArgs[]>;
+}
+
+/** One partition a program lays out: its name and bounds. */
+export interface PlannedPartitionArgs {
+  readonly name: string;
+  /** Lower bound (inclusive). */
+  readonly from: string;
+  /** Upper bound (exclusive). */
+  readonly to: string;
 }
 
 /** The range-partitioned parent table (the guide's `employees`). */
@@ -44,7 +63,7 @@ export class PartitionedTable extends pulumi.CustomResource {
 }
 
 /** Arguments shared by the two kinds of partition. */
-export interface PartitionArgs {
+export interface PartitionArgs extends AdoptionArgs {
   /** Connection to the main instance's database. */
   readonly connection: pulumi.Input<ConnectionArgs>;
   /** Partition name (the guide's `emp_2025`). */
@@ -116,7 +135,7 @@ export class ForeignPartition extends pulumi.CustomResource {
 }
 
 /** Arguments of {@link ArchiveTable}. */
-export interface ArchiveTableArgs {
+export interface ArchiveTableArgs extends AdoptionArgs {
   /** Connection to the archive instance's database. */
   readonly connection: pulumi.Input<ConnectionArgs>;
   /** Table name on the archive instance. */

@@ -4,6 +4,7 @@
  * parameters; none is built into the text.
  */
 import { Bounds, ColumnSpec, TableName } from "../model/types";
+import { catalogTypeOf } from "./quote";
 
 /** A relation's kind and, when it is a partition, its parent and bound expression. */
 export const relationInfoSql = `
@@ -44,6 +45,19 @@ SELECT a.attname AS key
 /** A CHECK constraint's definition by table oid and constraint name. */
 export const constraintSql = `
 SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1 AND conname = $2`;
+
+/** Every CHECK constraint of a relation by oid: name, definition, and whether it has been validated. */
+export const checkConstraintsSql = `
+SELECT conname AS name, pg_get_constraintdef(oid) AS def, convalidated AS validated
+  FROM pg_constraint WHERE conrelid = $1 AND contype = 'c'
+ ORDER BY conname`;
+
+/** The partitions of a partitioned table by oid, with their bounds as pg_get_expr prints them (`DEFAULT` for a default partition). */
+export const partitionsOfSql = `
+SELECT n.nspname AS schema, c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE i.inhparent = $1
+ ORDER BY c.relname`;
 
 /** A foreign table's server and options by oid. */
 export const foreignTableSql = `
@@ -185,10 +199,15 @@ export interface CatalogColumn {
 }
 
 /**
- * Columns as stored, reconciled with the declared ones: declared columns that
- * still exist keep their declared type text (the catalog spells `serial` as
- * `integer`, which is not drift); columns added or dropped by hand show up.
+ * Columns as stored, reconciled with the declared ones: a declared column
+ * that still exists with its type keeps its declared type text (the catalog
+ * spells `serial` as `integer`, which is not drift); columns added, dropped
+ * or retyped by hand show up as the catalog has them.
  */
 export function reconcileColumns(found: readonly CatalogColumn[], declared: readonly ColumnSpec[]): ColumnSpec[] {
-  return found.map((row) => declared.find((c) => c.name === row.name) ?? { name: row.name, type: row.type, nullable: !row.not_null });
+  return found.map((row) => {
+    const column = declared.find((c) => c.name === row.name);
+    const printed = column && catalogTypeOf(column.type);
+    return column && (printed === undefined || printed === row.type) ? column : { name: row.name, type: row.type, nullable: !row.not_null };
+  });
 }

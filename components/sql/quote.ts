@@ -125,3 +125,76 @@ export function renderType(type: string): string | undefined {
 
 /** Every type name {@link renderType} accepts, for error messages. */
 export const knownTypeNames: readonly string[] = [...KNOWN_TYPES].sort();
+
+/** How format_type() prints each known type given without modifiers; absent where that depends on more (`char` is `character(1)`). */
+const CATALOG_NAMES: Readonly<Record<string, string>> = {
+  smallint: "smallint",
+  int2: "smallint",
+  smallserial: "smallint",
+  serial2: "smallint",
+  integer: "integer",
+  int: "integer",
+  int4: "integer",
+  serial: "integer",
+  serial4: "integer",
+  bigint: "bigint",
+  int8: "bigint",
+  bigserial: "bigint",
+  serial8: "bigint",
+  numeric: "numeric",
+  decimal: "numeric",
+  real: "real",
+  float4: "real",
+  "double precision": "double precision",
+  float8: "double precision",
+  money: "money",
+  text: "text",
+  varchar: "character varying",
+  "character varying": "character varying",
+  boolean: "boolean",
+  bool: "boolean",
+  date: "date",
+  time: "time without time zone",
+  "time without time zone": "time without time zone",
+  timetz: "time with time zone",
+  "time with time zone": "time with time zone",
+  timestamp: "timestamp without time zone",
+  "timestamp without time zone": "timestamp without time zone",
+  timestamptz: "timestamp with time zone",
+  "timestamp with time zone": "timestamp with time zone",
+  interval: "interval",
+  uuid: "uuid",
+  json: "json",
+  jsonb: "jsonb",
+  bytea: "bytea",
+  inet: "inet",
+  cidr: "cidr",
+  macaddr: "macaddr",
+};
+
+/**
+ * A declared column type as PostgreSQL's format_type() prints it
+ * (`decimal(10,2)` is `numeric(10,2)`, `serial` is `integer`), to tell a
+ * column of another type from the same type spelt another way. Undefined
+ * where pgtier does not know the spelling (modifiers on time types, say):
+ * such a column is never called different.
+ */
+export function catalogTypeOf(type: string): string | undefined {
+  const rendered = renderType(type);
+  const match = rendered === undefined ? null : TYPE_SHAPE.exec(rendered);
+  if (!match) {
+    return undefined;
+  }
+  const [, name, modifiers, , arrays] = match;
+  let printed: string | undefined;
+  if (!modifiers) {
+    printed = CATALOG_NAMES[name];
+  } else if (name === "numeric" || name === "decimal") {
+    printed = `numeric${modifiers.includes(",") ? modifiers : modifiers.replace(")", ",0)")}`;
+  } else if (name === "varchar" || name === "character varying") {
+    printed = `character varying${modifiers}`;
+  } else if (name === "char" || name === "character") {
+    printed = `character${modifiers}`;
+  }
+  return printed && `${printed}${arrays ?? ""}`;
+}

@@ -47,6 +47,18 @@ export function validatePostgresInstanceArgs(news: Record<string, unknown>): Che
   if (existing) {
     checkString("host", news.host, failures);
     checkPort("port", news.port, failures);
+    if (news.internalHost !== undefined) {
+      checkString("internalHost", news.internalHost, failures);
+    }
+    if (news.internalPort !== undefined) {
+      checkPort("internalPort", news.internalPort, failures);
+    }
+  } else if (news.internalHost !== undefined || news.internalPort !== undefined) {
+    failures.push({
+      property: news.internalHost !== undefined ? "internalHost" : "internalPort",
+      reason:
+        "internalHost and internalPort are for an existing server (given host); other instances reach a container by its name on the network",
+    });
   }
   checkIdentifier("user", news.user, failures);
   checkIdentifier("database", news.database, failures);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Client } from "pg";
 import { guideSampleRows, guideYearQuery } from "../../stacks/guide";
 import { dockerObjectExists } from "../support/docker";
+import { assertPrunedTo2024, GUIDE_2024_EXPLAIN } from "../support/guide-sql";
 import { stateText, useStack } from "../support/stack";
 
 const PASSWORD = "e2e-Secret-7f3a";
@@ -86,21 +87,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
   });
 
   it("prunes a 2024 query to one Foreign Scan with the WHERE clause pushed down", async () => {
-    const plan = (
-      await sql<{ "QUERY PLAN": string }>(
-        main,
-        "appdb",
-        "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM employees WHERE hire_date BETWEEN '2024-01-01' AND '2024-12-31'",
-      )
-    )
-      .map((r) => r["QUERY PLAN"])
-      .join("\n");
-    assert.match(plan, /Foreign Scan on public\.emp_2024/);
-    assert.match(
-      plan,
-      /Remote SQL: SELECT .* FROM public\.emp_2024 WHERE \(\(hire_date >= '2024-01-01'(::date)?\)\) AND \(\(hire_date <= '2024-12-31'(::date)?\)\)/,
-    );
-    assert.doesNotMatch(plan, /emp_2025/);
+    assertPrunedTo2024(await sql<{ "QUERY PLAN": string }>(main, "appdb", GUIDE_2024_EXPLAIN));
   });
 
   it("routes INSERT, UPDATE and DELETE through employees to the archive instance", async () => {

@@ -156,8 +156,14 @@ describe("ForeignServer (integration)", () => {
     const message = await rejectionOf(server.create({ ...args, name: "other_server" }));
     assert.equal(
       message,
-      'ForeignServer "archive": other_server already exists and differs from the program in options; drop it, or change the program to match it',
+      'ForeignServer "archive": other_server already exists and differs from the program in options; set adopt (stack setting pgtier:adopt) to take it over and change it in place where PostgreSQL allows, or drop it, or change the program to match it',
     );
     assert.equal((await serverOptions(c, "other_server"))?.fetch_size, "7");
+
+    // WHEN / THEN: with adopt -> taken over, its options set with ALTER
+    const taken = await server.create({ ...args, name: "other_server", adopt: true });
+    assert.equal(taken.id, "other_server");
+    assert.equal((await serverOptions(c, "other_server"))?.fetch_size, undefined);
+    assert.equal((await serverOptions(c, "other_server"))?.host, "h");
   });
 });

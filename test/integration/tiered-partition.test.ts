@@ -4,22 +4,15 @@ import { countRows, indexNames, partitionsOf, relkind } from "../support/catalog
 import { insertRowsSql, sampleRows } from "../support/fixtures";
 import { connectionOf, PostgresPair, query } from "../support/postgres";
 import { rejectionOf } from "../support/provider";
-import { loadEmployees, resetTables, rowsAndChecksum, startTieredPair, TieredPartitionUnderTest, yearInputs } from "../support/tiered";
+import { loadEmployees, rowsAndChecksum, TieredPartitionUnderTest, useTieredPair, yearInputs } from "../support/tiered";
 
 describe("TieredPartition (integration)", () => {
   const provider = new PgtierProvider();
+  const started = useTieredPair(provider);
   let pair: PostgresPair;
 
-  before(async () => {
-    pair = await startTieredPair(provider);
-  });
-
-  after(async () => {
-    await pair?.stop();
-  });
-
-  afterEach(async () => {
-    await resetTables(pair);
+  beforeEach(() => {
+    pair = started();
   });
 
   /** The plan of a query for March 2024 through the parent. */

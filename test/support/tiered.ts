@@ -56,6 +56,33 @@ export async function startTieredPair(provider: PgtierProvider): Promise<Postgre
   return pair;
 }
 
+/**
+ * Registers mocha hooks for a describe block: the pair of
+ * {@link startTieredPair} before its tests, its tables reset after each
+ * ({@link resetTables}), both containers stopped at the end. Returns the pair
+ * once started.
+ */
+export function useTieredPair(provider: PgtierProvider): () => PostgresPair {
+  let pair: PostgresPair | undefined;
+  before(async () => {
+    pair = await startTieredPair(provider);
+  });
+  after(async () => {
+    await pair?.stop();
+  });
+  afterEach(async () => {
+    if (pair) {
+      await resetTables(pair);
+    }
+  });
+  return () => {
+    if (!pair) {
+      throw new Error("the tiered pair was not started");
+    }
+    return pair;
+  };
+}
+
 /** Drops every table and foreign table in public but `employees` (with what depends on them). */
 const DROP_OTHER_TABLES = `DO $$
 DECLARE r record;

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { parseBoundsCheck, parseOptions, parseRangeBound, partitionState, RelationInfo } from "../../components/sql/catalog";
+import {
+  parseBoundsCheck,
+  parseOptions,
+  parseRangeBound,
+  partitionState,
+  reconcileColumns,
+  RelationInfo,
+} from "../../components/sql/catalog";
 
 describe("parseOptions (pg_foreign_server.srvoptions and friends)", () => {
   it("turns a catalog option array into a record", () => {
@@ -118,5 +125,35 @@ describe("parseBoundsCheck (pg_get_constraintdef of the archive table's CHECK)",
   it("gives undefined for a missing or unrelated constraint", () => {
     assert.equal(parseBoundsCheck(undefined), undefined);
     assert.equal(parseBoundsCheck("CHECK ((salary > (0)::numeric))"), undefined);
+  });
+});
+
+describe("reconcileColumns: columns as stored against the declared ones", () => {
+  const declared = [
+    { name: "id", type: "serial" },
+    { name: "salary", type: "decimal(10,2)" },
+    { name: "stamp", type: "timestamp(3)" },
+  ];
+
+  it("keeps the declared spelling of a column whose type the catalog prints another way", () => {
+    const found = [
+      { name: "id", type: "integer", not_null: true },
+      { name: "salary", type: "numeric(10,2)", not_null: false },
+      { name: "stamp", type: "timestamp(3) without time zone", not_null: false },
+    ];
+    assert.deepEqual(reconcileColumns(found, declared), declared);
+  });
+
+  it("shows a column of another type, and one added by hand, as the catalog has them", () => {
+    const found = [
+      { name: "id", type: "integer", not_null: true },
+      { name: "salary", type: "numeric(12,2)", not_null: false },
+      { name: "note", type: "text", not_null: false },
+    ];
+    assert.deepEqual(reconcileColumns(found, declared), [
+      { name: "id", type: "serial" },
+      { name: "salary", type: "numeric(12,2)", nullable: true },
+      { name: "note", type: "text", nullable: true },
+    ]);
   });
 });

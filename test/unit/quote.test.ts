@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { knownTypeNames, quoteIdent, quoteLiteral, quoteQualified, renderType } from "../../components/sql/quote";
+import { catalogTypeOf, knownTypeNames, quoteIdent, quoteLiteral, quoteQualified, renderType } from "../../components/sql/quote";
 
 /** Any string without NUL, including quotes, backslashes, surrogates and emoji. */
 const textWithoutNul = fc.string({ unit: "binary", minLength: 1, maxLength: 40 }).filter((s) => !s.includes("\0"));
@@ -134,5 +134,29 @@ describe("renderType", () => {
     assert.deepEqual([...knownTypeNames], [...new Set(knownTypeNames)].sort());
     assert.ok(knownTypeNames.includes("timestamptz"));
     assert.ok(knownTypeNames.includes("double precision"));
+  });
+});
+
+describe("catalogTypeOf: a declared type as format_type() prints it", () => {
+  it("spells each declared type the catalog's way, and knows nothing it cannot be sure of", () => {
+    const cases: [string, string | undefined][] = [
+      ["serial", "integer"],
+      ["BIGSERIAL", "bigint"],
+      ["decimal(10,2)", "numeric(10,2)"],
+      ["numeric(10)", "numeric(10,0)"],
+      ["numeric", "numeric"],
+      ["varchar(20)", "character varying(20)"],
+      ["char(3)", "character(3)"],
+      ["timestamptz", "timestamp with time zone"],
+      ["text[]", "text[]"],
+      ["date", "date"],
+      ["char", undefined],
+      ["timestamp(3)", undefined],
+      ["citext", undefined],
+      ["no such type", undefined],
+    ];
+    for (const [declared, printed] of cases) {
+      assert.equal(catalogTypeOf(declared), printed, declared);
+    }
   });
 });

@@ -13,6 +13,8 @@ import { archiveConnection, emp2025Partition, employeeColumns, mainConnection } 
 interface NoteInputs {
   readonly name: string;
   readonly size: number;
+  /** Changing it means a new note (a replace). */
+  readonly kind?: string;
 }
 
 /** A resource type whose objects live in a Map. */
@@ -20,9 +22,9 @@ function notes(store: Map<string, NoteInputs>, seen: unknown[] = []): ResourceDe
   return {
     name: "Note",
     defaults: { size: 1 },
-    diff: { update: ["size"], replace: ["name"] },
+    diff: { update: ["size"], replace: ["name", "kind"] },
     validate: (news) => (typeof news.name === "string" ? [] : [{ property: "name", reason: "name is required" }]),
-    decode: (r: Reader) => ({ name: r.text("name"), size: r.number("size") }),
+    decode: (r: Reader) => ({ name: r.text("name"), size: r.number("size"), kind: r.optionalText("kind") }),
     decodeOutputs: (r: Reader) => ({ createdAt: r.text("createdAt") }),
     idFor: (n) => n.name,
     async create(_op, n) {
@@ -97,6 +99,61 @@ describe("defineResource", () => {
       );
       assert.ok(!err.message.includes("s3cret"));
       return true;
+    });
+  });
+});
+
+describe("defineResource: adopting an object that differs (adopt)", () => {
+  const adoptable = (store: Map<string, NoteInputs>) => defineResource({ ...notes(store), adoptable: true });
+  const progress: string[] = [];
+  const watched: Operation = { label: 'Note "n"', progress: (line) => progress.push(line) };
+
+  it("without adopt, refuses it, offering adopt among the fixes, and changes nothing", async () => {
+    const store = new Map([["n", { name: "n", size: 1 }]]);
+    await assert.rejects(adoptable(store).create(op, { name: "n", size: 2 }), {
+      message:
+        'Note "n": n already exists and differs from the program in size; set adopt (stack setting pgtier:adopt) to take it over and change it in place where PostgreSQL allows, or drop it, or change the program to match it',
+    });
+    assert.deepEqual(store.get("n"), { name: "n", size: 1 });
+  });
+
+  it("with adopt, changes what updates in place through the definition's update, and says so", async () => {
+    progress.length = 0;
+    const store = new Map([["n", { name: "n", size: 1 }]]);
+    const created = await adoptable(store).create(watched, { name: "n", size: 2, adopt: true });
+    assert.deepEqual(created, { id: "n", outs: { name: "n", size: 2, adopt: true, createdAt: "earlier" } });
+    assert.deepEqual(store.get("n"), { name: "n", size: 2, kind: undefined });
+    assert.deepEqual(progress, ["taking over n, which already exists: changing size in place to match the program"]);
+  });
+
+  it("with adopt, refuses a difference that would replace it, showing both values, and changes nothing", async () => {
+    const store = new Map([["n", { name: "n", size: 1, kind: "plain" }]]);
+    await assert.rejects(adoptable(store).create(op, { name: "n", size: 2, kind: "fancy", adopt: true }), {
+      message:
+        'Note "n": n already exists and differs from the program in kind ("plain" there, "fancy" in the program), which cannot change without dropping it and creating it again; adopting never does that: change the program to match it, or move the rows by hand',
+    });
+    assert.deepEqual(store.get("n"), { name: "n", size: 1, kind: "plain" });
+  });
+
+  it("at preview, says what adopting will do and changes nothing; a difference that would replace it is refused there", async () => {
+    const store = new Map([["n", { name: "n", size: 1, kind: "plain" }]]);
+    const type = adoptable(store);
+    progress.length = 0;
+    assert.deepEqual(await type.preview(watched, { name: "n", size: 2, kind: "plain", adopt: true }), {
+      name: "n",
+      size: 2,
+      kind: "plain",
+      adopt: true,
+    });
+    assert.deepEqual(progress, ["will take over n, which already exists: changing size in place to match the program"]);
+    assert.deepEqual(store.get("n"), { name: "n", size: 1, kind: "plain" });
+    await assert.rejects(type.preview(op, { name: "n", size: 1, kind: "fancy", adopt: true }), /differs from the program in kind/);
+  });
+
+  it("a type that cannot adopt ignores adopt and refuses as before", async () => {
+    const store = new Map([["n", { name: "n", size: 1 }]]);
+    await assert.rejects(defineResource(notes(store)).create(op, { name: "n", size: 2, adopt: true }), {
+      message: 'Note "n": n already exists and differs from the program in size; drop it, or change the program to match it',
     });
   });
 });

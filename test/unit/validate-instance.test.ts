@@ -34,6 +34,21 @@ describe("validatePostgresInstanceArgs", () => {
     ]);
   });
 
+  it("takes where other instances reach an existing server, and refuses it for a container", () => {
+    assert.deepEqual(validatePostgresInstanceArgs({ ...existing, internalHost: "postgres_archive", internalPort: 5432 }), []);
+    assert.deepEqual(
+      validatePostgresInstanceArgs({ ...existing, internalPort: 0 }).map((f) => f.property),
+      ["internalPort"],
+    );
+    assert.deepEqual(validatePostgresInstanceArgs({ ...container, internalHost: "elsewhere" }), [
+      {
+        property: "internalHost",
+        reason:
+          "internalHost and internalPort are for an existing server (given host); other instances reach a container by its name on the network",
+      },
+    ]);
+  });
+
   it("refuses a missing password", () => {
     assert.deepEqual(validatePostgresInstanceArgs({ ...container, password: "" }), [
       { property: "password", reason: "password is required: set it as a Pulumi secret (pulumi config set --secret ...)" },

@@ -57,6 +57,7 @@ export const archiveTable: ResourceDefinition<ArchiveTableInputs, object> = {
   decode: readArchiveTableInputs,
   decodeOutputs: noOutputs,
   idFor: qualifiedName,
+  adoptable: true,
 
   async create(op, t) {
     await withSession(op, t.connection, (s) => s.runAll(buildCreateArchiveTableSql(t, t.columns, t.partitionKey, t, t.indexes)));

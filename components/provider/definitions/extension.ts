@@ -46,6 +46,7 @@ export const extension: ResourceDefinition<ExtensionInputs, ExtensionOutputs> = 
   decode: readExtensionInputs,
   decodeOutputs: (r) => ({ installedVersion: r.optionalText("installedVersion"), installedSchema: r.optionalText("installedSchema") }),
   idFor: (e) => e.name,
+  adoptable: true,
 
   async create(op, e) {
     const outputs = await withSession(op, e.connection, async (s) => {

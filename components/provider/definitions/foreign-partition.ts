@@ -81,6 +81,7 @@ export const foreignPartition: ResourceDefinition<ForeignPartitionInputs, object
   decode: readForeignPartitionInputs,
   decodeOutputs: noOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
+  adoptable: true,
 
   async create(op, p) {
     const statements = buildCreateForeignPartitionSql(parentOf(p), partitionOf(p), boundsOf(p), p.server, tableOptions(p));

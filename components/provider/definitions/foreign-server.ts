@@ -41,6 +41,7 @@ export const foreignServer: ResourceDefinition<ForeignServerInputs, object> = {
   decode: readForeignServerInputs,
   decodeOutputs: noOutputs,
   idFor: (server) => server.name,
+  adoptable: true,
 
   async create(op, server) {
     await withSession(op, server.connection, (s) => s.run(buildCreateServerSql(server.name, serverOptions(server))));

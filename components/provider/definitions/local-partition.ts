@@ -29,6 +29,7 @@ export const localPartition: ResourceDefinition<PartitionInputs, object> = {
   decode: readPartitionInputs,
   decodeOutputs: noOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
+  adoptable: true,
 
   async create(op, p) {
     await withSession(op, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));

@@ -9,6 +9,7 @@ import { validateColumnEvolution } from "../../validate/evolution";
 import { validatePartitionedTableArgs } from "../../validate/tables";
 import { noOutputs, ResourceDefinition } from "../definition";
 import { qualifiedName } from "./partition";
+import { PlannedPartition, refuseUnplannedPartitions } from "./table-adopt";
 
 /** A partitioned table's inputs (defaults applied). */
 export interface PartitionedTableInputs extends TableShape {
@@ -17,6 +18,8 @@ export interface PartitionedTableInputs extends TableShape {
   readonly schema: string;
   /** Whether foreign partitions will be attached (UNIQUE indexes are refused then). */
   readonly allowForeignPartitions: boolean;
+  /** With adopt: the partitions the program lays out; any other found is refused. */
+  readonly partitions?: readonly PlannedPartition[];
 }
 
 function readPartitionedTableInputs(r: Reader): PartitionedTableInputs {
@@ -26,6 +29,9 @@ function readPartitionedTableInputs(r: Reader): PartitionedTableInputs {
     schema: r.text("schema"),
     ...readTableShape(r),
     allowForeignPartitions: r.flag("allowForeignPartitions"),
+    partitions: r.has("partitions")
+      ? r.list("partitions", (p) => ({ name: p.text("name"), from: p.text("from"), to: p.text("to") }))
+      : undefined,
   };
 }
 
@@ -43,6 +49,8 @@ export const partitionedTable: ResourceDefinition<PartitionedTableInputs, object
   decode: readPartitionedTableInputs,
   decodeOutputs: noOutputs,
   idFor: qualifiedName,
+  refuseAdopting: refuseUnplannedPartitions,
+  adoptable: true,
 
   async create(op, t) {
     await withSession(op, t.connection, (s) => s.runAll(buildCreatePartitionedTableSql(t, t.columns, t.partitionKey, t.indexes)));

@@ -32,6 +32,10 @@ export interface ExistingServer {
   readonly user: string;
   readonly password: string;
   readonly database: string;
+  /** Host other instances reach it at, when not `host`. */
+  readonly internalHost?: string;
+  /** Port other instances reach it at, when not `port`. */
+  readonly internalPort?: number;
 }
 
 /** A container (given `image`) or an existing server (given `host`). */
@@ -50,7 +54,13 @@ export interface PostgresInstanceOutputs {
 function readInstanceInputs(r: Reader): PostgresInstanceInputs {
   const credentials = { user: r.text("user"), password: r.text("password"), database: r.text("database") };
   if (!r.has("image")) {
-    return { host: r.text("host"), port: r.number("port"), ...credentials };
+    return {
+      host: r.text("host"),
+      port: r.number("port"),
+      internalHost: r.optionalText("internalHost"),
+      internalPort: r.optionalNumber("internalPort"),
+      ...credentials,
+    };
   }
   return {
     image: r.text("image"),
@@ -68,10 +78,12 @@ function connectionAt(i: PostgresInstanceInputs, endpoint: Endpoint): Connection
   return { ...endpoint, user: i.user, password: i.password, database: i.database, ...("image" in i ? { container: i.containerName } : {}) };
 }
 
-/** An existing server is reached at its host and port, from here and from other instances alike. */
+/** An existing server is reached at its host and port, and by other instances there too unless told otherwise. */
 function serverOutputs(s: ExistingServer): PostgresInstanceOutputs {
-  const endpoint = { host: s.host, port: s.port };
-  return { endpoint, internalEndpoint: endpoint };
+  return {
+    endpoint: { host: s.host, port: s.port },
+    internalEndpoint: { host: s.internalHost ?? s.host, port: s.internalPort ?? s.port },
+  };
 }
 
 /** The container's last log lines, for an error about it. */
@@ -154,7 +166,7 @@ export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, Postgr
   // the named volume. The password is changed in place with ALTER ROLE, since
   // the entrypoint only applies POSTGRES_PASSWORD to an empty data directory.
   diff: {
-    update: ["password", "host", "port"],
+    update: ["password", "host", "port", "internalHost", "internalPort"],
     replace: ["image", "containerName", "network", "volume", "hostPort", "user", "database", "env"],
     deleteBeforeReplace: true,
   },
@@ -165,6 +177,8 @@ export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, Postgr
     internalEndpoint: r.object("internalEndpoint", readEndpoint),
     running: r.optionalFlag("running"),
   }),
+
+  previewOutputs: (i) => ("image" in i ? undefined : serverOutputs(i)),
 
   async create(op, i) {
     if ("image" in i) {

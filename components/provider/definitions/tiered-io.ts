@@ -13,6 +13,7 @@ import { applyDecommission } from "../rotation/decommission";
 import { removeLeftoverCapture, removeLeftoverIncoming } from "../rotation/leftovers";
 import { incomingOf } from "../../sql/cutover";
 import { boundsOf, parentOf, partitionOf, reattachSql } from "./partition";
+import { refusePartitionsInTheWay } from "./tiered-adopt";
 import { TieredPartitionInputs, TieredPartitionOutputs } from "./tiered-values";
 
 /** A tiered partition that is archived. */
@@ -43,8 +44,9 @@ async function createArchived(op: Operation, p: Archived): Promise<void> {
   );
 }
 
-/** Creates the period where its tier puts it. */
+/** Creates the period where its tier puts it; refused, nothing changed, where another partition of the parent stands. */
 export async function createPartition(op: Operation, p: TieredPartitionInputs): Promise<void> {
+  await refusePartitionsInTheWay(op, p);
   if (p.tier === "archive") {
     await createArchived(op, p);
     return;

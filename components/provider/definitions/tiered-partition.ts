@@ -12,6 +12,7 @@ import { validateTieredPartitionArgs } from "../../validate/tiered";
 import { ResourceDefinition } from "../definition";
 import { partitionOf, qualifiedName } from "./partition";
 import { createPartition, decommission, evolvePartition, readTieredPartition } from "./tiered-io";
+import { completeAdoptedPeriod, refusePartitionsInTheWay } from "./tiered-adopt";
 import { moveRows } from "./tiered-move";
 import {
   placementOf,
@@ -54,6 +55,9 @@ export const tieredPartition: ResourceDefinition<TieredPartitionInputs, TieredPa
   decode: readTieredPartitionInputs,
   decodeOutputs: readTieredPartitionOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
+  adoptable: true,
+  adopted: completeAdoptedPeriod,
+  refuseCreate: refusePartitionsInTheWay,
 
   async create(op, p) {
     await createPartition(op, p);

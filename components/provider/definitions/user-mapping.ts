@@ -62,6 +62,7 @@ export const userMapping: ResourceDefinition<UserMappingInputs, object> = {
   decode: readUserMappingInputs,
   decodeOutputs: noOutputs,
   idFor: (m) => `${localUserOf(m)}@${m.server}`,
+  adoptable: true,
 
   async create(op, m) {
     const sql = buildCreateUserMappingSql(localUserOf(m), m.server, mappingOptions(m));
