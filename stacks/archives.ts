@@ -39,6 +39,10 @@ const MAIN_KEYS = ["host", "port", ...SERVER_ONLY_KEYS];
 /** Every key of a `pgtier:archives` entry. */
 const ARCHIVE_KEYS = ["name", "from", "to", ...MAIN_KEYS];
 
+/** The problem of an existing main server with no `pgtier:archives`: the default archive would be a container. */
+export const ARCHIVES_FOR_SERVER =
+  'pgtier:main is an existing server, so set pgtier:archives with each archive\'s "host" too, e.g. [{"name": "archive", "host": "archive.db.internal"}] (the default archive is a container, which a server outside Docker cannot reach)';
+
 /** The default port of a PostgreSQL server. */
 export const POSTGRES_PORT = 5432;
 

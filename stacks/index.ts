@@ -36,15 +36,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DockerNetwork, DockerPostgres, Period, PostgresInstance, TieredTable } from "../components";
-import { ArchiveConfig, archiveConfigProblems, mainConfigProblems, POSTGRES_PORT, ServerConfig } from "./archives";
+import { ARCHIVES_FOR_SERVER, ArchiveConfig, archiveConfigProblems, mainConfigProblems, POSTGRES_PORT, ServerConfig } from "./archives";
 import { employees } from "./guide";
 
 const config = new pulumi.Config("pgtier");
 const prefix = config.get("namePrefix") ?? `pgtier-${pulumi.getStack()}`;
 const image = config.get("image") ?? "pgtier/postgres:15";
 const mainConfig = config.getObject<ServerConfig>("main");
-const archiveConfigs = config.getObject<ArchiveConfig[]>("archives") ?? [{ name: "archive", port: config.getNumber("archivePort") ?? 0 }];
-const problems = [...mainConfigProblems(mainConfig), ...archiveConfigProblems(archiveConfigs, mainConfig !== undefined)];
+const archivesGiven = config.getObject<ArchiveConfig[]>("archives");
+const archiveConfigs = archivesGiven ?? [{ name: "archive", port: config.getNumber("archivePort") ?? 0 }];
+const problems = [
+  ...mainConfigProblems(mainConfig),
+  // The default archive is a container, which an existing main server cannot reach.
+  ...(mainConfig !== undefined && archivesGiven === undefined
+    ? [ARCHIVES_FOR_SERVER]
+    : archiveConfigProblems(archiveConfigs, mainConfig !== undefined)),
+];
 if (problems.length > 0) {
   // A RunError is shown as its message alone, without a stack trace.
   throw new pulumi.RunError(`the stack's config is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

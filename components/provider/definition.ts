@@ -64,6 +64,13 @@ export interface ResourceDefinition<I extends object, O extends object> {
    */
   readonly adoptable?: boolean;
   /**
+   * Inputs that update in place but are refused when adopting: a change
+   * that would move rows (a tier) or show other rows (bounds, the remote
+   * table). Adopting takes an object over where it is; the layout changes
+   * in a later up.
+   */
+  readonly adoptRefused?: readonly InputName<I>[];
+  /**
    * After an object was taken over with `adopt` (as it was, or changed by
    * {@link update}): completes what the program implies but an object built
    * by hand may lack and no input shows, e.g. an archive table's CHECK.
@@ -71,7 +78,7 @@ export interface ResourceDefinition<I extends object, O extends object> {
    */
   adopted?(op: Operation, inputs: I, apply: boolean): Promise<void>;
   /** Refuses, before anything changes (at preview too), to take over an object found that the program cannot manage as it is. */
-  refuseAdopting?(op: Operation, inputs: I): Promise<void>;
+  refuseAdopting?(op: Operation, inputs: I, found: I & O): Promise<void>;
   /**
    * Refuses, before anything changes, to create the object where something
    * else stands in its way (e.g. a partition on the same bounds under

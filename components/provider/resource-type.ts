@@ -7,6 +7,7 @@
 import { InputPropertiesError } from "@pulumi/pulumi/errors";
 import { DiffDecision, diffInputs, describeChanges, DiffSpec, PropertyChange } from "../diff/diff";
 import { invalidInputs } from "../errors";
+import { columnAdoptionProblems } from "../validate/evolution";
 import { Bag, DecodeError, deepFreeze, isBag, Reader } from "../model/reader";
 import { CheckFailure } from "../model/types";
 import { Operation, ResourceDefinition } from "./definition";
@@ -87,12 +88,19 @@ function shown(value: unknown): string {
 }
 
 /** Why an object that is already there is not taken over, and what to do. */
-function refusal(op: Operation, id: string, diff: DiffDecision, found: Bag, bag: Bag, adoptable: boolean): Error {
-  const adopting = adoptable && bag.adopt === true;
-  const properties = adopting ? diff.replaces : diff.changed;
+function refusal(
+  op: Operation,
+  id: string,
+  properties: readonly string[],
+  found: Bag,
+  bag: Bag,
+  adoptable: boolean,
+  adopting: boolean,
+): Error {
   const reason = adopting
-    ? `${id} already exists and differs from the program in ${properties.map((k) => `${k} (${shown(found[k])} there, ${shown(bag[k])} in the program)`).join(", ")}, ` +
-      `which cannot change without dropping it and creating it again; adopting never does that: change the program to match it, or move the rows by hand`
+    ? `${id} already exists and differs from the program in ${properties.map((k) => `${k} (${shown(found[k])} there, ${shown(bag[k])} in the program)`).join(", ")}; ` +
+      `adopting takes it over where it is and never moves its rows, drops it or creates it again: change the program to match it ` +
+      `(for a tier or archive: the as-of date and placement that keep it where it is), and change the layout in a later up`
     : `${id} already exists and differs from the program in ${properties.join(", ")}; ` +
       `${adoptable ? "set adopt (stack setting pgtier:adopt) to take it over and change it in place where PostgreSQL allows, or " : ""}drop it, or change the program to match it`;
   return new InputPropertiesError({
@@ -124,19 +132,23 @@ async function adopt<I extends object, O extends object>(
   const there = toBag(found);
   const diff = diffInputs(def.diff, there, bag);
   const adopting = def.adoptable === true && bag.adopt === true;
-  if (diff.changed.length > 0 && (!adopting || diff.replaces.length > 0)) {
-    throw refusal(op, id, diff, there, bag, def.adoptable === true);
+  if (diff.changed.length > 0 && !adopting) {
+    throw refusal(op, id, diff.changed, there, bag, def.adoptable === true, false);
   }
   if (adopting) {
-    // What check refuses between two deployments (a column retyped) is refused between the object and the program too.
-    const failures = diff.changed.length > 0 ? def.validate(bag, there) : [];
-    if (failures.length > 0) {
+    const refused = diff.changed.filter((k) => diff.replaces.includes(k) || (def.adoptRefused ?? []).some((r) => r === k));
+    if (refused.length > 0) {
+      throw refusal(op, id, refused, there, bag, true, true);
+    }
+    // Columns the object has that the program lacks, or has as another type, are never dropped or retyped.
+    const problems = columnAdoptionProblems(there.columns, bag.columns);
+    if (problems.length > 0) {
       throw new InputPropertiesError({
-        message: `${op.label}: ${id} already exists and cannot be taken over as the program describes it: ${failures.map((f) => f.reason).join("; ")}`,
-        errors: failures.map((f) => ({ propertyPath: f.property, reason: f.reason })),
+        message: `${op.label}: ${id} already exists and cannot be taken over as the program describes it: ${problems.join("; ")}`,
+        errors: problems.map((reason) => ({ propertyPath: "columns", reason })),
       });
     }
-    await def.refuseAdopting?.(op, inputs);
+    await def.refuseAdopting?.(op, inputs, found);
   }
   let outs = toBag({ ...bag, ...found, ...inputs });
   const taking = `${apply ? "taking" : "will take"} over ${id}, which already exists`;

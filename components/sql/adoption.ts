@@ -31,6 +31,32 @@ export function hasBoundsCheck(
   });
 }
 
+/**
+ * Where an archive table stands on its period's bounds CHECK: `present` (a
+ * validated CHECK on the key says exactly these bounds, under any name),
+ * `left over` (pgtier's, NOT VALID, from an interrupted run), `name taken`
+ * (another constraint has the name pgtier's takes), or `missing`.
+ */
+export type BoundsCheck = "present" | "left over" | "name taken" | "missing";
+
+/** {@link BoundsCheck} from the table's CHECK constraints and the name pgtier gives its own. */
+export function boundsCheckPlan(
+  checks: readonly { readonly name: string; readonly def: string; readonly validated: boolean }[],
+  name: string,
+  partitionKey: string,
+  bounds: Bounds,
+): BoundsCheck {
+  if (hasBoundsCheck(checks, partitionKey, bounds)) {
+    return "present";
+  }
+  const same = checks.find((c) => c.name === name);
+  if (!same) {
+    return "missing";
+  }
+  const parsed = parseBoundsCheck(same.def);
+  return !same.validated && parsed?.from === bounds.from && parsed?.to === bounds.to ? "left over" : "name taken";
+}
+
 /** Orders two range bounds: dates and numbers by value, anything else as text. */
 function compareBound(a: string, b: string): number {
   if (/^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)) {
@@ -41,6 +67,7 @@ function compareBound(a: string, b: string): number {
 
 /** A partition already there that stands where the program would create one. */
 export interface PartitionInTheWay {
+  readonly schema: string;
   readonly name: string;
   /** Its bounds; undefined for a default partition. */
   readonly bounds?: Bounds;
@@ -52,20 +79,20 @@ export interface PartitionInTheWay {
  * overlaps.
  */
 export function partitionsInTheWay(
-  partitions: readonly { readonly name: string; readonly bound: string }[],
-  name: string,
+  partitions: readonly { readonly schema: string; readonly name: string; readonly bound: string }[],
+  self: Required<TableName>,
   bounds: Bounds,
 ): PartitionInTheWay[] {
   return partitions.flatMap((p) => {
-    if (p.name === name) {
+    if (p.name === self.name && p.schema === self.schema) {
       return [];
     }
     if (p.bound === "DEFAULT") {
-      return [{ name: p.name }];
+      return [{ schema: p.schema, name: p.name }];
     }
     const range = parseRangeBound(p.bound);
     const overlaps = range && compareBound(range.from, bounds.to) < 0 && compareBound(bounds.from, range.to) < 0;
-    return overlaps ? [{ name: p.name, bounds: range }] : [];
+    return overlaps ? [{ schema: p.schema, name: p.name, bounds: range }] : [];
   });
 }
 
@@ -113,14 +140,15 @@ export function buildBoundsCheckSteps(
 }
 
 /**
- * One row of `table` outside `bounds` (or with no key), its key as text, or
- * none: what validating a bounds CHECK would trip on, read without adding
- * it (two index probes where the key is indexed, a scan otherwise).
+ * One row of `table` whose key is outside `bounds`, its key as text, or
+ * none: what validating a bounds CHECK would trip on (a NULL key passes a
+ * CHECK), read without adding it: two index probes where the key is
+ * indexed, a scan otherwise.
  */
 export function buildRowOutsideBoundsSql(table: TableName, partitionKey: string, bounds: Bounds): string {
   const key = quoteIdent(partitionKey);
   return (
-    `SELECT coalesce(${key}::text, 'NULL') AS example FROM ${quoteQualified(table.schema, table.name)} ` +
-    `WHERE ${key} IS NULL OR ${key} < ${quoteLiteral(bounds.from)} OR ${key} >= ${quoteLiteral(bounds.to)} LIMIT 1`
+    `SELECT ${key}::text AS example FROM ${quoteQualified(table.schema, table.name)} ` +
+    `WHERE ${key} < ${quoteLiteral(bounds.from)} OR ${key} >= ${quoteLiteral(bounds.to)} LIMIT 1`
   );
 }

@@ -185,7 +185,16 @@ export function catalogTypeOf(type: string): string | undefined {
   if (!match) {
     return undefined;
   }
-  const [, name, modifiers, , arrays] = match;
+  const [, name, written, , brackets] = match;
+  // format_type prints modifiers as numbers (08 is 8) and any number of array dimensions as one [].
+  const modifiers =
+    written &&
+    `(${written
+      .slice(1, -1)
+      .split(",")
+      .map((n) => String(parseInt(n, 10)))
+      .join(",")})`;
+  const arrays = brackets ? "[]" : "";
   let printed: string | undefined;
   if (!modifiers) {
     printed = CATALOG_NAMES[name];
@@ -196,5 +205,5 @@ export function catalogTypeOf(type: string): string | undefined {
   } else if (name === "char" || name === "character") {
     printed = `character${modifiers}`;
   }
-  return printed && `${printed}${arrays ?? ""}`;
+  return printed && `${printed}${arrays}`;
 }

@@ -30,3 +30,29 @@ export function validateColumnEvolution(olds: Record<string, unknown> | undefine
   }
   return failures;
 }
+
+/**
+ * Why a table found (its columns as the catalog has them) cannot be taken
+ * over by a program declaring `declared`: a column only the table has, or
+ * one of another type. Columns only the program has are added in place.
+ * Nothing when either is not a column list.
+ */
+export function columnAdoptionProblems(found: unknown, declared: unknown): string[] {
+  if (!Array.isArray(found) || !Array.isArray(declared) || isUnknown(found) || isUnknown(declared)) {
+    return [];
+  }
+  return (found as ColumnSpec[]).flatMap((there) => {
+    const wanted = (declared as ColumnSpec[]).find((c) => c.name === there.name);
+    if (!wanted) {
+      return [
+        `column ${JSON.stringify(there.name)} (${there.type}) is in the table but not in the program; declare it in the program's columns (pgtier never drops a column)`,
+      ];
+    }
+    if (wanted.type !== there.type) {
+      return [
+        `column ${JSON.stringify(there.name)} is ${there.type} in the table and ${wanted.type} in the program; declare it as ${there.type} (pgtier never changes a column's type)`,
+      ];
+    }
+    return [];
+  });
+}

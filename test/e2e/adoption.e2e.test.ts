@@ -147,7 +147,7 @@ describe("e2e: adopting a setup built by hand from the guide", function () {
     // WHEN / THEN
     assert.match(
       await previewFailure(),
-      /public\.employees already exists and cannot be taken over as the program describes it: column "salary" changed from numeric\(12,2\) to decimal\(10,2\)/,
+      /public\.employees already exists and cannot be taken over as the program describes it: column "salary" is numeric\(12,2\) in the table and decimal\(10,2\) in the program; declare it as numeric\(12,2\)/,
     );
     await query(main, "ALTER TABLE employees ALTER COLUMN salary TYPE numeric(10,2)");
     assert.deepEqual(await indexNames(main, "employees"), []);

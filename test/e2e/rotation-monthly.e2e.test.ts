@@ -159,7 +159,7 @@ describe("e2e: a monthly table over two archive instances, rotated over three mo
       await stack().setConfig("pgtier:asOf", { value: b.asOf });
       const preview = await stack().preview({ color: "never" });
       // THEN
-      assert.deepEqual(previewSteps(preview.stdout), b.steps);
+      assert.deepEqual(previewSteps(preview.stdout), b.steps, preview.stdout);
       assert.deepEqual(preview.changeSummary, changesAt(b));
     });
 
@@ -207,13 +207,17 @@ describe("e2e: a monthly table over two archive instances, rotated over three mo
     await stack().setConfig("pgtier:archives", { value: JSON.stringify([{ name: ARCHIVE_B }]) });
     const preview = await stack().preview({ color: "never" });
     // THEN
-    assert.deepEqual(previewSteps(preview.stdout), [
-      `delete DockerPostgres ${ARCHIVE_A}`,
-      `delete DockerVolume ${ARCHIVE_A}-data`,
-      `delete ForeignServer employees-${ARCHIVE_A}-server`,
-      `delete PostgresInstance ${ARCHIVE_A}`,
-      `delete UserMapping employees-${ARCHIVE_A}-mapping`,
-    ]);
+    assert.deepEqual(
+      previewSteps(preview.stdout),
+      [
+        `delete DockerPostgres ${ARCHIVE_A}`,
+        `delete DockerVolume ${ARCHIVE_A}-data`,
+        `delete ForeignServer employees-${ARCHIVE_A}-server`,
+        `delete PostgresInstance ${ARCHIVE_A}`,
+        `delete UserMapping employees-${ARCHIVE_A}-mapping`,
+      ],
+      preview.stdout,
+    );
     assert.deepEqual(preview.changeSummary, { delete: 5, same: 18 });
   });
 

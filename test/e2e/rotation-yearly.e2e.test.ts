@@ -79,10 +79,11 @@ describe("e2e: a yearly table rotated over two year boundaries", function () {
     const preview = await stack().preview({ color: "never" });
     // THEN
     assert.deepEqual(preview.changeSummary, { create: 1, same: 15, update: 1 });
-    assert.deepEqual(previewSteps(preview.stdout), [
-      "create TieredPartition employees-emp_2027",
-      "update TieredPartition employees-emp_2025",
-    ]);
+    assert.deepEqual(
+      previewSteps(preview.stdout),
+      ["create TieredPartition employees-emp_2027", "update TieredPartition employees-emp_2025"],
+      preview.stdout,
+    );
     const detailed = await stack().preview({ color: "never", diff: true });
     assert.match(detailed.stdout, /~ tier\s*: "local" => "archive"/);
     assert.equal(detailed.stdout.match(/~ tier\b/g)?.length, 1, "only emp_2025 changes tier");
@@ -151,11 +152,15 @@ describe("e2e: a yearly table rotated over two year boundaries", function () {
     const preview = await stack().preview({ color: "never" });
     // THEN
     assert.deepEqual(preview.changeSummary, { create: 1, delete: 1, same: 15, update: 1 });
-    assert.deepEqual(previewSteps(preview.stdout), [
-      "create TieredPartition employees-emp_2028",
-      "delete TieredPartition employees-emp_2024",
-      "update TieredPartition employees-emp_2026",
-    ]);
+    assert.deepEqual(
+      previewSteps(preview.stdout),
+      [
+        "create TieredPartition employees-emp_2028",
+        "delete TieredPartition employees-emp_2024",
+        "update TieredPartition employees-emp_2026",
+      ],
+      preview.stdout,
+    );
   });
 
   it("decommissions emp_2024: a backup that restores its rows, an audit row, both tables gone", async () => {

@@ -81,9 +81,29 @@ describe("adopting what was built by hand (integration)", () => {
     // THEN
     assert.match(
       message,
-      /^PartitionedTable "employees-table": public\.employees already exists and cannot be taken over as the program describes it: column "salary" changed from numeric\(12,2\) to decimal\(10,2\); pgtier does not change column types in place/,
+      /^PartitionedTable "employees-table": public\.employees already exists and cannot be taken over as the program describes it: column "salary" is numeric\(12,2\) in the table and decimal\(10,2\) in the program; declare it as numeric\(12,2\) \(pgtier never changes a column's type\)$/,
     );
     assert.deepEqual(await indexNames(conn, "employees"), []);
+  });
+
+  it("a plain table under the parent's name: refused, saying how to make it partitioned", async () => {
+    // GIVEN
+    const conn = connectionOf(pg);
+    await query(
+      conn,
+      "CREATE TABLE employees (id serial, name text NOT NULL, hire_date date NOT NULL, department text, salary numeric(10,2))",
+    );
+    // WHEN
+    const message = await rejectionOf(new ResourceUnderTest(provider, "PartitionedTable", "employees-table").create(adopting()));
+    // THEN
+    assert.match(
+      message,
+      /^PartitionedTable "employees-table": public\.employees already exists as a plain table, not a partitioned table; /,
+    );
+    assert.match(
+      message,
+      /rename it, create the partitioned table under its name and move the rows in, then run pulumi up again; nothing was changed$/,
+    );
   });
 
   it("a parent partitioned on another column: refused, both keys named, nothing changed", async () => {
@@ -108,8 +128,8 @@ describe("adopting what was built by hand (integration)", () => {
     // THEN
     assert.equal(
       message,
-      'PartitionedTable "employees-table": public.employees already exists and differs from the program in partitionKey ("id" there, "hire_date" in the program), ' +
-        "which cannot change without dropping it and creating it again; adopting never does that: change the program to match it, or move the rows by hand",
+      'PartitionedTable "employees-table": public.employees already exists and differs from the program in partitionKey ("id" there, "hire_date" in the program); ' +
+        "adopting takes it over where it is and never moves its rows, drops it or creates it again: change the program to match it (for a tier or archive: the as-of date and placement that keep it where it is), and change the layout in a later up",
     );
     assert.deepEqual(await indexNames(conn, "employees"), [], "no index was created");
     assert.deepEqual(await query(conn, "SELECT pg_get_partkeydef('employees'::regclass) AS key"), [{ key: "RANGE (id)" }]);
@@ -137,8 +157,8 @@ describe("adopting periods built by hand (integration)", () => {
     // THEN
     assert.equal(
       message,
-      'TieredPartition "emp-2024": public.emp_2024 already exists and differs from the program in to ("2024-07-01" there, "2025-01-01" in the program), ' +
-        "which cannot change without dropping it and creating it again; adopting never does that: change the program to match it, or move the rows by hand",
+      'TieredPartition "emp-2024": public.emp_2024 already exists and differs from the program in to ("2024-07-01" there, "2025-01-01" in the program); ' +
+        "adopting takes it over where it is and never moves its rows, drops it or creates it again: change the program to match it (for a tier or archive: the as-of date and placement that keep it where it is), and change the layout in a later up",
     );
     assert.deepEqual(await rowsAndChecksum(main, "employees"), before);
     const [bounds] = await query<{ bound: string }>(
@@ -182,7 +202,7 @@ describe("adopting periods built by hand (integration)", () => {
     ]);
   });
 
-  it("a row outside the period in the archive table: refused at preview, naming the row; refused by up too, nothing changed", async () => {
+  it("a row outside the period in the archive table: refused at preview and by up, naming the row, nothing changed", async () => {
     // GIVEN: a 2023 row that the foreign partition never shows
     await archivedByHand(["2024-03-15", "2023-12-31"]);
     const partition = new TieredPartitionUnderTest("emp-2024");
@@ -194,14 +214,31 @@ describe("adopting periods built by hand (integration)", () => {
     const previewed = await rejectionOf(new PgtierProvider().previewCreate(partition.resource.urn, inputs));
     // THEN
     assert.equal(previewed, `${outside}e.g. hire_date 2023-12-31${fix}`);
-    // WHEN: up
+    // WHEN: up (without a preview first)
     const message = await rejectionOf(partition.create(yearInputs(pair, 2024, "archive", { adopt: true })));
-    // THEN
-    assert.ok(message.startsWith(outside) && message.endsWith(fix), message);
-    assert.match(message, /violated by some row/);
+    // THEN: refused the same way, before anything changes
+    assert.equal(message, previewed);
     assert.deepEqual(await query(archive, "SELECT conname FROM pg_constraint WHERE conrelid = 'emp_2024'::regclass AND contype = 'c'"), []);
     assert.deepEqual(await indexNames(archive, "emp_2024"), ["by_hire"], "nothing was built");
     assert.equal(await countRows(archive, "emp_2024"), 2);
+  });
+
+  it("a period found local where the program archives it: refused, its rows not moved", async () => {
+    // GIVEN: emp_2024 built by hand on the main instance, with a row
+    const main = connectionOf(pair.main);
+    await execAll(main, [
+      "CREATE TABLE emp_2024 PARTITION OF employees FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+      "INSERT INTO employees (name, hire_date, department, salary) VALUES ('Alice Johnson', '2024-03-15', 'Engineering', 95000.00)",
+    ]);
+    // WHEN
+    const message = await rejectionOf(new TieredPartitionUnderTest("emp-2024").create(yearInputs(pair, 2024, "archive", { adopt: true })));
+    // THEN
+    assert.match(
+      message,
+      /^TieredPartition "emp-2024": public\.emp_2024 already exists and differs from the program in tier \("local" there, "archive" in the program\); adopting takes it over where it is and never moves its rows/,
+    );
+    assert.equal(await relkind(main, "emp_2024"), "r");
+    assert.equal(await relkind(connectionOf(pair.archive), "emp_2024"), undefined);
   });
 
   it("a partition on the period's bounds under another name: refused with the rename that takes it over", async () => {
@@ -219,10 +256,13 @@ describe("adopting periods built by hand (integration)", () => {
     assert.equal(await relkind(main, "emp_2025"), undefined);
   });
 
-  it("a default partition: refused, saying how to fold its rows into the periods", async () => {
+  it("a default partition holding the period's rows: refused, saying how to fold its rows into the periods", async () => {
     // GIVEN
     const main = connectionOf(pair.main);
-    await query(main, "CREATE TABLE employees_rest PARTITION OF employees DEFAULT");
+    await execAll(main, [
+      "CREATE TABLE employees_rest PARTITION OF employees DEFAULT",
+      "INSERT INTO employees (name, hire_date, department, salary) VALUES ('Eve Davis', '2025-04-12', 'Engineering', 105000.00)",
+    ]);
     // WHEN
     const message = await rejectionOf(new TieredPartitionUnderTest("emp-2025").create(yearInputs(pair, 2025, "local", { adopt: true })));
     // THEN
@@ -232,5 +272,6 @@ describe("adopting periods built by hand (integration)", () => {
     );
     assert.match(message, /ALTER TABLE "public"\."employees" DETACH PARTITION "public"\."employees_rest"/);
     assert.equal(await relkind(main, "emp_2025"), undefined);
+    assert.equal(await countRows(main, "employees_rest"), 1);
   });
 });

@@ -124,12 +124,14 @@ export async function duplicateIds(main: Database): Promise<number> {
  */
 export function previewSteps(stdout: string): string[] {
   const steps = new Set<string>();
+  // A step's line may follow the progress dots on the same line, and may read "updating" before "update".
   const line =
-    /^\s*[-+~]+\s+[\w-]+:[\w-]+:(\w+)\s+(\S+)\s+(create|update|delete|replace|create-replacement|delete-replaced|discard|read)\b/;
+    /(?:^|\s)[-+~]+\s+[\w-]+:[\w-]+:(\w+)\s+(\S+)\s+(create-replacement|delete-replaced|create|update|delete|replace|discard|read|creating|updating|deleting|replacing)\b/;
+  const verb: Record<string, string> = { creating: "create", updating: "update", deleting: "delete", replacing: "replace" };
   for (const text of stdout.split("\n")) {
     const m = line.exec(text);
     if (m) {
-      steps.add(`${m[3]} ${m[1]} ${m[2]}`);
+      steps.add(`${verb[m[3]] ?? m[3]} ${m[1]} ${m[2]}`);
     }
   }
   return [...steps].sort();

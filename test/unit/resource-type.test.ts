@@ -130,7 +130,8 @@ describe("defineResource: adopting an object that differs (adopt)", () => {
     const store = new Map([["n", { name: "n", size: 1, kind: "plain" }]]);
     await assert.rejects(adoptable(store).create(op, { name: "n", size: 2, kind: "fancy", adopt: true }), {
       message:
-        'Note "n": n already exists and differs from the program in kind ("plain" there, "fancy" in the program), which cannot change without dropping it and creating it again; adopting never does that: change the program to match it, or move the rows by hand',
+        'Note "n": n already exists and differs from the program in kind ("plain" there, "fancy" in the program); ' +
+        "adopting takes it over where it is and never moves its rows, drops it or creates it again: change the program to match it (for a tier or archive: the as-of date and placement that keep it where it is), and change the layout in a later up",
     });
     assert.deepEqual(store.get("n"), { name: "n", size: 1, kind: "plain" });
   });

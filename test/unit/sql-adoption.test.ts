@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  boundsCheckPlan,
   buildBoundsCheckSteps,
   buildRowOutsideBoundsSql,
   hasBoundsCheck,
@@ -37,24 +38,25 @@ describe("adoption: what a table built by hand lacks, and what stands in the way
 
   it("names a default partition and partitions whose ranges overlap the new one, not those beside it", () => {
     const partitions = [
-      { name: "emp_2024", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" },
-      { name: "employees_2025", bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" },
-      { name: "h2_2025", bound: "FOR VALUES FROM ('2025-07-01') TO ('2026-01-01')" },
-      { name: "emp_2026", bound: "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" },
-      { name: "rest", bound: "DEFAULT" },
-      { name: "emp_2025", bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" },
+      { schema: "public", name: "emp_2024", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" },
+      { schema: "public", name: "employees_2025", bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" },
+      { schema: "hist", name: "h2_2025", bound: "FOR VALUES FROM ('2025-07-01') TO ('2026-01-01')" },
+      { schema: "public", name: "emp_2026", bound: "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" },
+      { schema: "public", name: "rest", bound: "DEFAULT" },
+      { schema: "public", name: "emp_2025", bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" },
     ];
-    assert.deepEqual(partitionsInTheWay(partitions, "emp_2025", { from: "2025-01-01", to: "2026-01-01" }), [
-      { name: "employees_2025", bounds: { from: "2025-01-01", to: "2026-01-01" } },
-      { name: "h2_2025", bounds: { from: "2025-07-01", to: "2026-01-01" } },
-      { name: "rest" },
+    assert.deepEqual(partitionsInTheWay(partitions, { schema: "public", name: "emp_2025" }, { from: "2025-01-01", to: "2026-01-01" }), [
+      { schema: "public", name: "employees_2025", bounds: { from: "2025-01-01", to: "2026-01-01" } },
+      { schema: "hist", name: "h2_2025", bounds: { from: "2025-07-01", to: "2026-01-01" } },
+      { schema: "public", name: "rest" },
     ]);
   });
 
   it("compares numeric bounds by value", () => {
-    const partitions = [{ name: "p9", bound: "FOR VALUES FROM (9) TO (10)" }];
-    assert.deepEqual(partitionsInTheWay(partitions, "p", { from: "10", to: "100" }), []);
-    assert.equal(partitionsInTheWay(partitions, "p", { from: "5", to: "100" }).length, 1);
+    const partitions = [{ schema: "public", name: "p9", bound: "FOR VALUES FROM (9) TO (10)" }];
+    const self = { schema: "public", name: "p" };
+    assert.deepEqual(partitionsInTheWay(partitions, self, { from: "10", to: "100" }), []);
+    assert.equal(partitionsInTheWay(partitions, self, { from: "5", to: "100" }).length, 1);
   });
 
   it("lists the partitions found that the layout does not name, saying which planned one shares their bounds", () => {
@@ -83,10 +85,21 @@ describe("adoption: what a table built by hand lacks, and what stands in the way
     });
   });
 
-  it("looks for one row outside the bounds, or without a key, as validating the CHECK would", () => {
+  it("tells a CHECK already there from one an interrupted run left, and from another constraint under pgtier's name", () => {
+    const bounds = { from: "2024-01-01", to: "2025-01-01" };
+    const ours = { name: "emp_2024_bounds", def: "CHECK (((hire_date >= '2024-01-01'::date) AND (hire_date < '2025-01-01'::date)))" };
+    const plan = (checks: { name: string; def: string; validated: boolean }[]) =>
+      boundsCheckPlan(checks, "emp_2024_bounds", "hire_date", bounds);
+    assert.equal(plan([{ ...ours, name: "emp_2024_hire_date_check", validated: true }]), "present");
+    assert.equal(plan([{ ...ours, validated: false }]), "left over");
+    assert.equal(plan([{ name: "emp_2024_bounds", def: "CHECK ((salary > (0)::numeric))", validated: true }]), "name taken");
+    assert.equal(plan([]), "missing");
+  });
+
+  it("looks for one row outside the bounds as validating the CHECK would (a NULL key passes)", () => {
     assert.equal(
       buildRowOutsideBoundsSql({ schema: "public", name: "emp_2024" }, "hire_date", { from: "2024-01-01", to: "2025-01-01" }),
-      `SELECT coalesce("hire_date"::text, 'NULL') AS example FROM "public"."emp_2024" WHERE "hire_date" IS NULL OR "hire_date" < '2024-01-01' OR "hire_date" >= '2025-01-01' LIMIT 1`,
+      `SELECT "hire_date"::text AS example FROM "public"."emp_2024" WHERE "hire_date" < '2024-01-01' OR "hire_date" >= '2025-01-01' LIMIT 1`,
     );
   });
 });

@@ -81,6 +81,7 @@ export const foreignPartition: ResourceDefinition<ForeignPartitionInputs, object
   decode: readForeignPartitionInputs,
   decodeOutputs: noOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
+  adoptRefused: ["from", "to", "remoteSchema", "remoteTable"],
   adoptable: true,
 
   async create(op, p) {

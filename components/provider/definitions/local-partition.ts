@@ -29,6 +29,7 @@ export const localPartition: ResourceDefinition<PartitionInputs, object> = {
   decode: readPartitionInputs,
   decodeOutputs: noOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
+  adoptRefused: ["from", "to"],
   adoptable: true,
 
   async create(op, p) {

@@ -9,7 +9,7 @@ import { validateColumnEvolution } from "../../validate/evolution";
 import { validatePartitionedTableArgs } from "../../validate/tables";
 import { noOutputs, ResourceDefinition } from "../definition";
 import { qualifiedName } from "./partition";
-import { PlannedPartition, refuseUnplannedPartitions } from "./table-adopt";
+import { PlannedPartition, refuseOtherRelation, refuseUnplannedPartitions } from "./table-adopt";
 
 /** A partitioned table's inputs (defaults applied). */
 export interface PartitionedTableInputs extends TableShape {
@@ -50,9 +50,11 @@ export const partitionedTable: ResourceDefinition<PartitionedTableInputs, object
   decodeOutputs: noOutputs,
   idFor: qualifiedName,
   refuseAdopting: refuseUnplannedPartitions,
+  refuseCreate: refuseOtherRelation,
   adoptable: true,
 
   async create(op, t) {
+    await refuseOtherRelation(op, t);
     await withSession(op, t.connection, (s) => s.runAll(buildCreatePartitionedTableSql(t, t.columns, t.partitionKey, t.indexes)));
     return { id: qualifiedName(t), outputs: {} };
   },

@@ -64,3 +64,24 @@ export async function refuseUnplannedPartitions(op: Operation, t: AdoptedTable):
     }
   });
 }
+
+/** What each relkind is, in messages. */
+const KINDS: Readonly<Record<string, string>> = { r: "a plain table", f: "a foreign table", v: "a view", m: "a materialized view" };
+
+/**
+ * Refuses, before anything changes, to create the partitioned table where a
+ * relation of another kind has its name (a plain table holding the rows,
+ * say): pgtier would have to move every row to take it over.
+ */
+export async function refuseOtherRelation(op: Operation, t: AdoptedTable): Promise<void> {
+  await withSession(op, t.connection, async (s) => {
+    const info = await readRelation(s, t);
+    if (info && info.kind !== "p") {
+      throw new Error(
+        `${op.label}: ${t.schema}.${t.name} already exists as ${KINDS[info.kind] ?? `a relation of kind ${info.kind}`}, not a partitioned table; ` +
+          `pgtier takes over a partitioned table only (turning a table into one means moving its rows): rename it, create the partitioned ` +
+          `table under its name and move the rows in, then run pulumi up again; nothing was changed`,
+      );
+    }
+  });
+}

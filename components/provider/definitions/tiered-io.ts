@@ -13,7 +13,7 @@ import { applyDecommission } from "../rotation/decommission";
 import { removeLeftoverCapture, removeLeftoverIncoming } from "../rotation/leftovers";
 import { incomingOf } from "../../sql/cutover";
 import { boundsOf, parentOf, partitionOf, reattachSql } from "./partition";
-import { refusePartitionsInTheWay } from "./tiered-adopt";
+import { explainPartitionsInTheWay } from "./tiered-adopt";
 import { TieredPartitionInputs, TieredPartitionOutputs } from "./tiered-values";
 
 /** A tiered partition that is archived. */
@@ -44,14 +44,22 @@ async function createArchived(op: Operation, p: Archived): Promise<void> {
   );
 }
 
-/** Creates the period where its tier puts it; refused, nothing changed, where another partition of the parent stands. */
+/**
+ * Creates the period where its tier puts it. When PostgreSQL refuses because
+ * another partition of the parent stands in its way, the error names it and
+ * the fix.
+ */
 export async function createPartition(op: Operation, p: TieredPartitionInputs): Promise<void> {
-  await refusePartitionsInTheWay(op, p);
-  if (p.tier === "archive") {
-    await createArchived(op, p);
-    return;
+  try {
+    if (p.tier === "archive") {
+      await createArchived(op, p);
+      return;
+    }
+    await withSession(op, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
+  } catch (err) {
+    const explained = await explainPartitionsInTheWay(op, p).catch(() => undefined);
+    throw explained ? new Error(explained, { cause: err }) : err;
   }
-  await withSession(op, p.connection, (s) => s.runAll(buildCreateLocalPartitionSql(parentOf(p), partitionOf(p), boundsOf(p))));
 }
 
 /**

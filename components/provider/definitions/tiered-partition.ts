@@ -12,7 +12,7 @@ import { validateTieredPartitionArgs } from "../../validate/tiered";
 import { ResourceDefinition } from "../definition";
 import { partitionOf, qualifiedName } from "./partition";
 import { createPartition, decommission, evolvePartition, readTieredPartition } from "./tiered-io";
-import { completeAdoptedPeriod, refusePartitionsInTheWay } from "./tiered-adopt";
+import { completeAdoptedPeriod, refuseAdoptingPeriod } from "./tiered-adopt";
 import { moveRows } from "./tiered-move";
 import {
   placementOf,
@@ -56,8 +56,9 @@ export const tieredPartition: ResourceDefinition<TieredPartitionInputs, TieredPa
   decodeOutputs: readTieredPartitionOutputs,
   idFor: (p) => qualifiedName(partitionOf(p)),
   adoptable: true,
+  adoptRefused: ["tier", "archive"],
   adopted: completeAdoptedPeriod,
-  refuseCreate: refusePartitionsInTheWay,
+  refuseAdopting: (op, p) => refuseAdoptingPeriod(op, p),
 
   async create(op, p) {
     await createPartition(op, p);
