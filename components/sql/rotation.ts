@@ -104,9 +104,6 @@ export function buildCreateIndexIfMissingSql(table: TableName, index: IndexSpec)
   return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${qualified(table)} (${cols})`;
 }
 
-/** The session's backend pid, to find its COPY in pg_stat_progress_copy. */
-export const backendPidSql = "SELECT pg_backend_pid() AS pid";
-
 /** Drops the transaction's cached view of other sessions' status, so progress is read fresh. */
 export const clearStatsSnapshotSql = "SELECT pg_stat_clear_snapshot()";
 

@@ -14,7 +14,6 @@ import { CopyMethod } from "../../model/rotation";
 import { TableName } from "../../model/types";
 import { buildDropForeignTableSql } from "../../sql/fdw";
 import {
-  backendPidSql,
   buildCopyForeignTableSql,
   buildCopyInSql,
   buildCopyOutSql,
@@ -74,18 +73,11 @@ async function reportCopied(job: CopyJob, pid: number, started: number): Promise
  * Reports rows copied every few seconds from pg_stat_progress_copy of the
  * reading session (PostgreSQL 14+). Returns the function that stops it.
  */
-async function watchCopy(job: CopyJob): Promise<() => Promise<void>> {
-  const pid = (await job.source.first<{ pid: number }>(backendPidSql))?.pid;
+function watchCopy(job: CopyJob): () => Promise<void> {
   const started = Date.now();
   let polling: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    polling = polling
-      .then(async () => {
-        if (pid !== undefined) {
-          await reportCopied(job, pid, started);
-        }
-      })
-      .catch(() => undefined);
+    polling = polling.then(() => reportCopied(job, job.source.backendPid, started)).catch(() => undefined);
   }, 2000);
   return async () => {
     clearInterval(timer);
@@ -108,7 +100,7 @@ function copyFailed(job: CopyJob, how: string, err: unknown): Error {
  * its snapshot is gone, and the caller ends it.
  */
 async function copyThroughPipe(job: CopyJob): Promise<void> {
-  const stop = await watchCopy(job);
+  const stop = watchCopy(job);
   try {
     await job.target.transaction(async () => {
       await job.target.runEach(job.empty);
