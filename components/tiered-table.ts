@@ -10,7 +10,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { componentError } from "./errors";
 import { BackupSettings } from "./model/backup";
-import { RotationSettings } from "./model/rotation";
+import { archiveTableGrants, fdwRoleNames, FdwRolesArgs, wireFdwRoles } from "./fdw-roles";
+import { RotationSettings, TableGrant } from "./model/rotation";
 import { CheckFailure } from "./model/types";
 import { formatTimeline, Layout, PlannedPartition, planLayout, PolicyError, TierPolicy } from "./planner/plan-layout";
 import { ForeignServer } from "./resources/fdw";
@@ -64,6 +65,16 @@ export interface TieredTableArgs {
    * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
    */
   readonly serverOptions?: Record<string, string>;
+  /**
+   * The roles postgres_fdw logs in as on each archive instance (the guide's
+   * dedicated FDW accounts): a reader and a writer, each a {@link Role} with
+   * a generated password, granted on every archive table pgtier creates or
+   * moves rows into. User mappings use the reader, or the writer where
+   * `writable` says so; never the instance's admin. `false` maps to the
+   * archive's admin role instead, as the guide's Step 2 does.
+   * @default {} (`<table>_fdw_reader` and `<table>_fdw_writer`, every archive read-only)
+   */
+  readonly fdwRoles?: FdwRolesArgs | false;
 }
 
 /**
@@ -157,6 +168,8 @@ export class TieredTable extends pulumi.ComponentResource {
   readonly servers: Record<string, ForeignServer> = {};
   /** Partitions by name. */
   readonly partitions: Record<string, TieredPartition> = {};
+  /** What the FDW roles may do with each archive table (none with `fdwRoles: false`). */
+  private readonly archiveGrants?: TableGrant[];
 
   constructor(name: string, args: TieredTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pgtier:index:TieredTable", name, {}, opts);
@@ -170,7 +183,21 @@ export class TieredTable extends pulumi.ComponentResource {
     const main = args.main.connection;
     // Left out unless set, so the inputs of a stack that never adopts stay as they were.
     const adopt = args.adopt || undefined;
-    const access = wireArchiveAccess(name, this, main, args.archives, { options: args.serverOptions, adopt }, foreignServerName);
+    const roles = args.fdwRoles === false ? undefined : (args.fdwRoles ?? {});
+    const names = roles && fdwRoleNames(args.table.name, roles);
+    // The fdw copy inserts through the mapping, so it needs the writer.
+    const writable = (key: string) => args.rotation?.copyMethod === "fdw" || (roles?.writable ?? []).includes(key);
+    const mappedRole =
+      names && ((key: string, archive: PostgresInstance) => wireFdwRoles(`${name}-${key}`, this, archive, names, writable(key)));
+    this.archiveGrants = names ? archiveTableGrants(names) : undefined;
+    const access = wireArchiveAccess(
+      name,
+      this,
+      main,
+      args.archives,
+      { options: args.serverOptions, adopt, mappedRole },
+      foreignServerName,
+    );
     Object.assign(this.servers, access.servers);
     const planned = layout.partitions.map((p) => ({ name: p.name, from: p.from, to: p.to }));
     this.table = wirePartitionedTable(name, this, main, args.table, adopt && { partitions: planned });
@@ -194,7 +221,9 @@ export class TieredTable extends pulumi.ComponentResource {
         partitionKey: spec.partitionKey,
         indexes: spec.indexes ?? [],
         tier: p.tier,
-        archive: key ? { connection: args.archives[key].connection, server: this.servers[key].name } : undefined,
+        archive: key
+          ? { connection: args.archives[key].connection, server: this.servers[key].name, grants: this.archiveGrants }
+          : undefined,
         backup: resolveBackup(args.backup),
         adopt: args.adopt || undefined,
         ...args.rotation,

@@ -4,6 +4,7 @@
  * partitioned parent. Only creates resources, under the given parent.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { MappedRole } from "./fdw-roles";
 import { ColumnSpec, IndexSpec } from "./model/types";
 import { Extension, ForeignServer, UserMapping } from "./resources/fdw";
 import { ConnectionArgs } from "./resources/common";
@@ -41,13 +42,26 @@ export interface ArchiveAccess {
   readonly mappings: Record<string, UserMapping>;
 }
 
+/** How the main instance reaches the archives: server options, adoption, and the role each mapping logs in as. */
+export interface ArchiveAccessSettings {
+  /** Foreign server options. @default {@link DEFAULT_SERVER_OPTIONS} */
+  readonly options?: Record<string, string>;
+  readonly adopt?: boolean;
+  /**
+   * The role a mapping logs in as on archive `key` (made on it by the
+   * callback, see fdw-roles.ts).
+   * @default the archive instance's admin role
+   */
+  readonly mappedRole?: (key: string, archive: PostgresInstance) => MappedRole;
+}
+
 /** postgres_fdw, and per archive instance a server (`serverName(key)`) and a user mapping with its credentials. */
 export function wireArchiveAccess(
   name: string,
   parent: pulumi.Resource,
   main: pulumi.Input<ConnectionArgs>,
   archives: Readonly<Record<string, PostgresInstance>>,
-  settings: { readonly options?: Record<string, string>; readonly adopt?: boolean },
+  settings: ArchiveAccessSettings,
   serverName: (key: string) => string,
 ): ArchiveAccess {
   const { adopt } = settings;
@@ -68,10 +82,17 @@ export function wireArchiveAccess(
       },
       { parent, dependsOn: [fdw] },
     );
+    const remote = settings.mappedRole?.(key, archive);
     mappings[key] = new UserMapping(
       `${name}-${key}-mapping`,
-      { connection: main, server: servers[key].name, remoteUser: archive.user, password: archive.password, adopt },
-      { parent },
+      {
+        connection: main,
+        server: servers[key].name,
+        remoteUser: remote?.user ?? archive.user,
+        password: remote?.password ?? archive.password,
+        adopt,
+      },
+      { parent, dependsOn: remote?.dependsOn },
     );
   }
   return { servers, mappings };

@@ -33,10 +33,20 @@
  *   adopt            take over a setup that already exists (built by hand from the guide, say) and change it in place to
  *                    match (default false); what cannot change without re-creating a table is refused, nothing changed
  *   keepVolumes      keep an archive instance's data volume when it is removed from `archives` (default true)
+ *   fdwRoles         user mappings log in as dedicated roles on each archive (employees_fdw_reader, _writer) with generated
+ *                    passwords, granted on every archive table; false maps to the archive's admin role (default true)
+ *   writableArchives archive names whose mapping uses the writer, so DML through employees reaches them (default [])
+ *   sslmode          libpq sslmode of every foreign server: disable, allow, prefer, require, verify-ca, verify-full
+ *                    (default unset: libpq's prefer)
+ *   sslrootcert      path, on the main instance, of the CA certificate foreign servers verify archives against
+ *                    (required with verify-ca and verify-full)
+ *   serverOptions    more postgres_fdw server options, e.g. {"fetch_size": "50000"} (default the guide's fetch_size 10000,
+ *                    use_remote_estimate true)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DockerNetwork, DockerPostgres, Period, PostgresInstance, TieredTable } from "../components";
+import { DEFAULT_SERVER_OPTIONS, DockerNetwork, DockerPostgres, Period, PostgresInstance, TieredTable } from "../components";
 import { ARCHIVES_FOR_SERVER, ArchiveConfig, archiveConfigProblems, mainConfigProblems, POSTGRES_PORT, ServerConfig } from "./archives";
+import { securityConfigProblems, SecurityConfig, serverOptionsOf } from "./security";
 import { employees } from "./guide";
 
 const config = new pulumi.Config("pgtier");
@@ -45,8 +55,19 @@ const image = config.get("image") ?? "pgtier/postgres:15";
 const mainConfig = config.getObject<ServerConfig>("main");
 const archivesGiven = config.getObject<ArchiveConfig[]>("archives");
 const archiveConfigs = archivesGiven ?? [{ name: "archive", port: config.getNumber("archivePort") ?? 0 }];
+const security: SecurityConfig = {
+  fdwRoles: config.getBoolean("fdwRoles"),
+  writableArchives: config.getObject<string[]>("writableArchives"),
+  sslmode: config.get("sslmode"),
+  sslrootcert: config.get("sslrootcert"),
+  serverOptions: config.getObject<Record<string, string>>("serverOptions"),
+};
 const problems = [
   ...mainConfigProblems(mainConfig),
+  ...securityConfigProblems(
+    security,
+    archiveConfigs.map((a) => a.name),
+  ),
   // The default archive is a container, which an existing main server cannot reach.
   ...(mainConfig !== undefined && archivesGiven === undefined
     ? [ARCHIVES_FOR_SERVER]
@@ -118,6 +139,8 @@ const table = new TieredTable("employees", {
   backup: backupLocation ? { location: backupLocation, csv: config.getBoolean("backupCsv") ?? false } : undefined,
   rotation: { copyMethod: (config.get("copyMethod") ?? "pipe") as "pipe" | "fdw" },
   adopt: config.getBoolean("adopt"),
+  serverOptions: serverOptionsOf(security, DEFAULT_SERVER_OPTIONS),
+  fdwRoles: security.fdwRoles === false ? false : { writable: security.writableArchives },
 });
 
 /** Where to connect: psql -h host -p port -U postgres appdb. */

@@ -89,11 +89,39 @@ export interface ArchiveTarget {
    * @default "public"
    */
   readonly schema?: string;
+  /**
+   * Privileges on the archive table, per role: granted when pgtier creates
+   * the table or moves rows into it (before the cutover, so the roles
+   * postgres_fdw logs in as can read it from the first query), revoked
+   * from roles no longer listed.
+   * @default [] (only the archive's admin role can read the table)
+   */
+  readonly grants?: readonly TableGrant[];
+}
+
+/** What one role may do with an archive table. */
+export interface TableGrant {
+  /** The role, on the archive instance. */
+  readonly role: string;
+  /** Table privileges, upper case, e.g. `["SELECT"]`. */
+  readonly privileges: readonly string[];
 }
 
 /** An archive target, read from its bag. */
 export function readArchiveTarget(r: Reader): ArchiveTarget {
-  return { connection: r.object("connection", readConnection), server: r.text("server"), schema: r.optionalText("schema") };
+  return {
+    connection: r.object("connection", readConnection),
+    server: r.text("server"),
+    schema: r.optionalText("schema"),
+    ...(r.has("grants") ? { grants: r.list("grants", (g) => ({ role: g.text("role"), privileges: g.textList("privileges") })) } : {}),
+  };
+}
+
+/** The grants of an archive target, and revokes for the roles an older target granted that it no longer lists. */
+export function grantsFor(news: ArchiveTarget, olds?: ArchiveTarget): readonly TableGrant[] {
+  const kept = news.grants ?? [];
+  const dropped = (olds?.grants ?? []).filter((g) => !kept.some((k) => k.role === g.role)).map((g) => ({ role: g.role, privileges: [] }));
+  return [...kept, ...dropped];
 }
 
 /** The archive table of partition `name`: the same name, in the target's schema. */

@@ -10,9 +10,11 @@ import { dockerNetwork, dockerVolume } from "./definitions/docker-objects";
 import { extension } from "./definitions/extension";
 import { foreignPartition } from "./definitions/foreign-partition";
 import { foreignServer } from "./definitions/foreign-server";
+import { grant } from "./definitions/grant";
 import { localPartition } from "./definitions/local-partition";
 import { partitionedTable } from "./definitions/partitioned-table";
 import { postgresInstance } from "./definitions/postgres-instance";
+import { role } from "./definitions/role";
 import { tieredPartition } from "./definitions/tiered-partition";
 import { userMapping } from "./definitions/user-mapping";
 import { defineResource, ResourceType } from "./resource-type";
@@ -32,6 +34,8 @@ export const resourceTypes: readonly ResourceType[] = [
   defineResource(archiveTable),
   defineResource(foreignPartition),
   defineResource(tieredPartition),
+  defineResource(role),
+  defineResource(grant),
 ];
 
 /** Resource types by name (the last part of the type token). */

@@ -17,6 +17,14 @@ export interface ArchiveTargetArgs {
    * @default "public"
    */
   readonly schema?: pulumi.Input<string>;
+  /**
+   * Privileges on the archive table per role (e.g. the roles postgres_fdw
+   * logs in as): granted when the table is created or rows move into it,
+   * before the cutover; revoked from roles no longer listed. Dropping the
+   * table at decommission takes them with it.
+   * @default [] (only the archive's admin role can read the table)
+   */
+  readonly grants?: pulumi.Input<readonly pulumi.Input<{ role: pulumi.Input<string>; privileges: readonly pulumi.Input<string>[] }>[]>;
 }
 
 /** Final backups taken before a partition's rows are dropped; each field is documented, with its default, on {@link BackupSettings}. */

@@ -12,6 +12,7 @@ import {
 import { Bag, isBag } from "../model/reader";
 import { COPY_METHODS, TIERS } from "../model/rotation";
 import { checkForeignTableOptions } from "./fdw";
+import { checkTableGrants } from "./roles";
 import { checkPartitionKey, checkPartitionOf } from "./tables";
 
 function checkInteger(property: string, value: unknown, min: number, max: number, failures: CheckFailure[]): void {
@@ -52,6 +53,7 @@ function checkArchiveTarget(news: Bag, failures: CheckFailure[]): void {
   failures.push(...nested.map((f) => ({ property: `archive.${f.property}`, reason: `archive.${f.reason}` })));
   checkIdentifier("archive.server", archive.server, failures);
   checkOptionalIdentifier("archive.schema", archive.schema, failures);
+  checkTableGrants("archive.grants", archive.grants, failures);
 }
 
 function checkBackup(value: unknown, failures: CheckFailure[]): void {

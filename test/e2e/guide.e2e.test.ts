@@ -40,7 +40,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     // WHEN
     const preview = await stack().preview({ color: "never", diff: false });
     // THEN: every resource is planned, none exists yet
-    assert.equal(preview.changeSummary.create, 15);
+    assert.equal(preview.changeSummary.create, 21);
     assert.equal(await dockerObjectExists("container", `${prefix}-main`), false);
     assert.match(preview.stdout, /pgtier:index:TieredPartition\s+employees-emp_2024\s+create/);
   });
@@ -48,14 +48,14 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
   it("creates the topology, and a second preview changes nothing", async () => {
     const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
-    assert.equal(up.summary.resourceChanges?.create, 15);
+    assert.equal(up.summary.resourceChanges?.create, 21);
     main = up.outputs.mainEndpoint.value as Endpoint;
     archive = up.outputs.archiveEndpoint.value as Endpoint;
     assert.equal(main.host, "127.0.0.1");
 
     const again = await stack().preview({ color: "never" });
     assert.deepEqual(Object.keys(again.changeSummary), ["same"]);
-    assert.equal(again.changeSummary.same, 15);
+    assert.equal(again.changeSummary.same, 21);
   });
 
   it("keeps the passwords out of the state in plain text", () => {
@@ -84,6 +84,32 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     // The 2024 rows went through the foreign partition to the archive instance.
     const [onArchive] = await sql<{ n: number }>(archive, "archive_db", "SELECT count(*)::int AS n FROM emp_2024");
     assert.equal(onArchive.n, 4);
+  });
+
+  it("reaches the archive as the FDW role, not a superuser: the guide's dedicated account", async () => {
+    const client = new Client({ ...main, user: "postgres", password, database: "appdb" });
+    await client.connect();
+    try {
+      // postgres_fdw keeps this session's connection to the archive open until it ends.
+      await client.query("SELECT count(*) FROM employees WHERE hire_date < '2025-01-01'");
+      const sessions = await sql<{ usename: string; rolsuper: boolean }>(
+        archive,
+        "archive_db",
+        "SELECT a.usename, r.rolsuper FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename WHERE a.application_name = 'postgres_fdw'",
+      );
+      assert.deepEqual(sessions, [{ usename: "employees_fdw_writer", rolsuper: false }]);
+    } finally {
+      await client.end();
+    }
+    // Its password was generated; the state holds it only encrypted.
+    const [mapping] = await sql<{ options: string[] }>(
+      main,
+      "appdb",
+      "SELECT umoptions AS options FROM pg_user_mappings WHERE srvname = 'archive_server'",
+    );
+    const generated = mapping.options.find((o) => o.startsWith("password="))!.slice("password=".length);
+    assert.equal(generated.length, 32);
+    assert.equal(stateText(stackName).includes(generated), false);
   });
 
   it("prunes a 2024 query to one Foreign Scan with the WHERE clause pushed down", async () => {
@@ -154,7 +180,11 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     const up = await stack().up({ color: "never" });
     // THEN: updated in place, nothing replaced
     assert.equal(up.summary.resourceChanges?.replace ?? 0, 0);
-    assert.equal(up.summary.resourceChanges?.update, 8, "2 instances and the 6 objects that connect with it");
+    assert.equal(
+      up.summary.resourceChanges?.update,
+      14,
+      "2 instances and the 12 objects that connect with it (6 of them the FDW roles and their grants)",
+    );
     await assert.rejects(sql(main, "appdb", "SELECT 1"), /password authentication failed/);
     password = "e2e-Rotated-2b9d";
     const [row] = await sql<{ n: number }>(main, "appdb", "SELECT count(*)::int AS n FROM employees WHERE hire_date < '2025-01-01'");
@@ -164,7 +194,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
 
   it("destroys everything: containers, volumes, network", async () => {
     const result = await stack().destroy({ color: "never" });
-    assert.equal(result.summary.resourceChanges?.delete, 15);
+    assert.equal(result.summary.resourceChanges?.delete, 21);
     for (const [kind, name] of [
       ["container", `${prefix}-main`],
       ["container", `${prefix}-archive`],

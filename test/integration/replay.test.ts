@@ -41,6 +41,7 @@ describe("capture and replay (integration)", () => {
       source: { connection, table: SOURCE },
       target: { connection, table: TARGET },
       createTarget: [],
+      targetGrants: [],
       targetIndexes: [],
       copyMethod: "pipe",
       server: "",

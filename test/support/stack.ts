@@ -105,6 +105,11 @@ export interface StackFixture {
   stack(): Stack;
 }
 
+/** The archive names of a `pgtier:archives` value (JSON), or the default archive's. */
+function archiveNames(archives: string | undefined): string[] {
+  return archives ? (JSON.parse(archives) as { name: string }[]).map((a) => a.name) : ["archive"];
+}
+
 /**
  * Registers mocha hooks that create a stack with this password and a unique
  * name prefix, and remove it afterwards (its Docker objects by name when the
@@ -122,6 +127,8 @@ export function useStack(kind: string, password: string, extra: Record<string, s
       "pgtier:futurePeriods": { value: "0" },
       "pgtier:backupLocation": { value: backupDir(stackName) },
       "pgtier:keepVolumes": { value: "false" },
+      // As in the dev stack: the guide's DML reaches every archive (its mapping logs in as the writer).
+      "pgtier:writableArchives": { value: JSON.stringify(archiveNames(extra.archives)) },
     };
     for (const [key, value] of Object.entries(extra)) {
       config[`pgtier:${key}`] = { value };

@@ -210,6 +210,36 @@ const expectations: Record<
       to: ["2027-01-01", "replace"],
     },
   },
+  Role: {
+    deleteBeforeReplace: false,
+    base: { connection: mainConnection, name: "fdw_reader", login: true, superuser: false, connectionLimit: -1 },
+    changes: {
+      connection: [{ ...mainConnection, port: 15999 }, "update"],
+      login: [false, "update"],
+      superuser: [true, "update"],
+      createDatabase: [true, "update"],
+      createRole: [true, "update"],
+      inherit: [false, "update"],
+      replication: [true, "update"],
+      connectionLimit: [5, "update"],
+      password: ["new-Pa55", "update"],
+      name: ["fdw_reader2", "replace"],
+    },
+  },
+  Grant: {
+    deleteBeforeReplace: false,
+    base: { connection: mainConnection, role: "fdw_reader", objectType: "table", objects: ["emp_2024"], privileges: ["SELECT"] },
+    changes: {
+      connection: [{ ...mainConnection, port: 15999 }, "update"],
+      privileges: [["SELECT", "INSERT"], "update"],
+      withGrantOption: [true, "update"],
+      role: ["fdw_writer", "replace"],
+      database: ["other_db", "replace"],
+      schema: ["hr", "replace"],
+      objectType: ["sequence", "replace"],
+      objects: [["emp_2023"], "replace"],
+    },
+  },
 };
 
 describe("diff decisions (diffRules + diffInputs)", () => {

@@ -46,9 +46,11 @@ describe("URNs", () => {
       "Extension",
       "ForeignPartition",
       "ForeignServer",
+      "Grant",
       "LocalPartition",
       "PartitionedTable",
       "PostgresInstance",
+      "Role",
       "TieredPartition",
       "UserMapping",
     ]);
@@ -174,7 +176,7 @@ describe("PgtierProvider.check", () => {
     const bad = "urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024";
     await assert.rejects(provider.check(bad, {}, {}), {
       message:
-        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition',
+        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant',
     });
   });
 });

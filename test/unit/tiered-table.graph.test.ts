@@ -117,7 +117,13 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
       [
         "pgtier:index:Extension employees-postgres-fdw",
         "pgtier:index:ForeignServer employees-archive-server",
+        "pgtier:index:Grant employees-archive-fdw-reader-connect",
+        "pgtier:index:Grant employees-archive-fdw-reader-usage",
+        "pgtier:index:Grant employees-archive-fdw-writer-connect",
+        "pgtier:index:Grant employees-archive-fdw-writer-usage",
         "pgtier:index:PartitionedTable employees-table",
+        "pgtier:index:Role employees-archive-fdw-reader",
+        "pgtier:index:Role employees-archive-fdw-writer",
         "pgtier:index:TieredPartition employees-emp_2024",
         "pgtier:index:TieredPartition employees-emp_2025",
         "pgtier:index:TieredPartition employees-emp_2026",
@@ -125,6 +131,54 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
         "pgtier:index:UserMapping employees-archive-mapping",
       ],
     );
+  });
+
+  /** The user mapping's remote user, by archive key. */
+  function mappedUsers(): Record<string, unknown> {
+    return Object.fromEntries(
+      registered.filter((r) => r.type === "pgtier:index:UserMapping").map((r) => [r.name, unwrapSecrets(r.inputs.remoteUser)]),
+    );
+  }
+
+  it("maps to the FDW reader, a login role that is no superuser, and grants the archive tables to both roles", async () => {
+    // WHEN
+    await tieredTable();
+    // THEN
+    assert.deepEqual(mappedUsers(), { "employees-archive-mapping": "employees_fdw_reader" });
+    const roles = registered.filter((r) => r.type === "pgtier:index:Role").map((r) => [r.inputs.name, r.inputs.login, r.inputs.superuser]);
+    assert.deepEqual(roles.sort(), [
+      ["employees_fdw_reader", true, undefined],
+      ["employees_fdw_writer", true, undefined],
+    ]);
+    assert.deepEqual((unwrapSecrets(partition("emp_2024").archive) as { grants: unknown }).grants, [
+      { role: "employees_fdw_reader", privileges: ["SELECT"] },
+      { role: "employees_fdw_writer", privileges: ["DELETE", "INSERT", "SELECT", "UPDATE"] },
+    ]);
+  });
+
+  it("maps writable archives, and every archive with the fdw copy, to the writer; fdwRoles false to the admin role", async () => {
+    const twoArchives: TierPolicy = {
+      ...guideYears,
+      archives: [
+        { archive: "a", to: "2024-07-01" },
+        { archive: "b", from: "2024-07-01" },
+      ],
+      period: "quarter",
+    };
+    await tieredTable({ fdwRoles: { writable: ["b"] }, policy: twoArchives }, ["a", "b"]);
+    assert.deepEqual(mappedUsers(), { "employees-a-mapping": "employees_fdw_reader", "employees-b-mapping": "employees_fdw_writer" });
+    await quiet();
+    registered.length = 0;
+
+    await tieredTable({ rotation: { copyMethod: "fdw" }, policy: { ...guideYears, archives: [{ archive: "a" }] } }, ["a"]);
+    assert.deepEqual(mappedUsers(), { "employees-a-mapping": "employees_fdw_writer" });
+    await quiet();
+    registered.length = 0;
+
+    await tieredTable({ fdwRoles: false });
+    assert.deepEqual(mappedUsers(), { "employees-archive-mapping": "postgres" });
+    assert.equal(registered.filter((r) => r.type === "pgtier:index:Role").length, 0);
+    assert.equal((unwrapSecrets(partition("emp_2024").archive) as { grants?: unknown }).grants, undefined);
   });
 
   it("archives 2024 through archive_server and keeps 2025 and 2026 local", async () => {
@@ -140,7 +194,7 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
   });
 
   it("gives an archived partition the archive instance's connection, still secret", async () => {
-    await tieredTable();
+    await tieredTable({ fdwRoles: false });
     const emp2024 = partition("emp_2024");
     // The secret connection makes the whole archive target secret on the wire.
     assert.deepEqual(emp2024.archive, secret({ connection: archiveAt, server: "archive_server" }));
@@ -168,8 +222,8 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
     );
   });
 
-  it("points archive_server at the archive instance and maps its credentials", async () => {
-    await tieredTable();
+  it("points archive_server at the archive instance and, with fdwRoles false, maps the admin's credentials", async () => {
+    await tieredTable({ fdwRoles: false });
     assert.deepEqual(registered.find((r) => r.type === "pgtier:index:ForeignServer")?.inputs, {
       connection: secret(mainAt),
       name: "archive_server",

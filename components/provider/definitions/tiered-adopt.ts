@@ -7,7 +7,7 @@
 import { readCheckConstraints, readIndexShapes, readPartitionsOf, readRelation } from "../../db/catalog";
 import { withSession } from "../../db/client";
 import { postgresError, Session } from "../../db/session";
-import { archiveTableOf } from "../../model/rotation";
+import { archiveTableOf, TableGrant } from "../../model/rotation";
 import { Bounds, TableName } from "../../model/types";
 import {
   BoundsCheck,
@@ -19,6 +19,7 @@ import {
   partitionsInTheWay,
 } from "../../sql/adoption";
 import { quoteIdent, quoteQualified } from "../../sql/quote";
+import { buildTableGrantsSql, commonPrivileges, PrivilegeRow, privilegesSql } from "../../sql/roles";
 import { archiveIndex, boundsConstraintName, buildCreateIndexSql } from "../../sql/tables";
 import { Operation } from "../definition";
 import { boundsOf, parentOf } from "./partition";
@@ -160,7 +161,28 @@ export async function completeAdoptedPeriod(op: Operation, p: TieredPartitionInp
         await s.runAll(missing.map((ix) => buildCreateIndexSql(table, ix)));
       }
     }
+    const lacking = await grantsLacking(s, table, archive.grants ?? []);
+    if (lacking.length > 0) {
+      op.progress(
+        `${apply ? "granting" : "will grant"} ${lacking.map((g) => `${g.privileges.join(", ")} to ${g.role}`).join("; ")} on ${table.name} on the archive`,
+      );
+      if (apply) {
+        await s.runAll(buildTableGrantsSql(table, lacking));
+      }
+    }
   });
+}
+
+/** The grants whose role does not hold exactly its privileges on the table. */
+async function grantsLacking(s: Session, table: Required<TableName>, grants: readonly TableGrant[]): Promise<TableGrant[]> {
+  const lacking: TableGrant[] = [];
+  for (const g of grants) {
+    const rows = await s.rows<PrivilegeRow>(privilegesSql("table"), [g.role, table.schema, [table.name]]);
+    if (commonPrivileges(rows, [table.name]).privileges.join() !== [...g.privileges].sort().join()) {
+      lacking.push(g);
+    }
+  }
+  return lacking;
 }
 
 /**

@@ -3,10 +3,11 @@ import { readForeignTable, readPartition, readRelation } from "../../db/catalog"
 import { splitForeignTableOptions } from "../../sql/catalog";
 import { withSession } from "../../db/client";
 import { withDetail } from "../../db/session";
-import { archiveTableOf, ArchiveTarget, foreignTableOptions } from "../../model/rotation";
+import { archiveTableOf, ArchiveTarget, foreignTableOptions, grantsFor } from "../../model/rotation";
 import { columnNamesOf } from "../../model/table-shape";
 import { buildAlterForeignTableOptionsSql, buildCreateForeignPartitionSql, buildForeignTableProbeSql } from "../../sql/fdw";
 import { archiveIndex, buildCreateArchiveTableSql, buildCreateLocalPartitionSql, buildTableEvolutionSql } from "../../sql/tables";
+import { buildTableGrantsSql } from "../../sql/roles";
 import { invalidInputs } from "../../errors";
 import { Operation } from "../definition";
 import { applyDecommission } from "../rotation/decommission";
@@ -24,13 +25,18 @@ function foreignOptionsOf(p: Archived): Record<string, string> {
   return foreignTableOptions(p.options, archiveTableOf(p.name, p.archive));
 }
 
-/** Creates the archive table (unless there), then the foreign partition, reading through it once before committing. */
+/**
+ * Creates the archive table (unless there) with its grants, then the
+ * foreign partition, reading through it once before committing.
+ */
 async function createArchived(op: Operation, p: Archived): Promise<void> {
   const table = archiveTableOf(p.name, p.archive);
+  const grants = buildTableGrantsSql(table, grantsFor(p.archive));
   await withSession(op, p.archive.connection, async (s) => {
-    if (!(await readRelation(s, table))) {
-      await s.runAll(buildCreateArchiveTableSql(table, p.columns, p.partitionKey, boundsOf(p), p.indexes));
-    }
+    const create = (await readRelation(s, table))
+      ? []
+      : buildCreateArchiveTableSql(table, p.columns, p.partitionKey, boundsOf(p), p.indexes);
+    await s.runAll([...create, ...grants]);
   });
   const statements = buildCreateForeignPartitionSql(parentOf(p), partitionOf(p), boundsOf(p), p.archive.server, foreignOptionsOf(p));
   await withSession(op, p.connection, (s) =>
@@ -136,7 +142,10 @@ export async function evolvePartition(op: Operation, olds: TieredPartitionInputs
     }
     // The parent cascades new columns and indexes to local partitions; archive tables get them here.
     const table = archiveTableOf(news.name, news.archive);
-    const evolve = buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix));
+    const evolve = [
+      ...buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix)),
+      ...buildTableGrantsSql(table, grantsFor(news.archive, olds.tier === "archive" ? olds.archive : undefined)),
+    ];
     await withSession(op, news.archive.connection, async (s) => {
       await removeLeftoverCapture(op, s, table);
       await s.runAll(evolve);

@@ -3,11 +3,12 @@
  * where they go, how the target is made, and what the cutover runs, for
  * each kind the tier-change plan knows (archive, restore, move).
  */
-import { archiveTableOf, ArchiveTarget, foreignTableOptions } from "../../model/rotation";
+import { archiveTableOf, ArchiveTarget, foreignTableOptions, grantsFor } from "../../model/rotation";
 import { TableName } from "../../model/types";
 import { TierChange } from "../../planner/plan-tier-change";
 import { buildArchiveCutoverSql, buildMoveCutoverSql, buildRestoreCutoverSql, incomingOf } from "../../sql/cutover";
 import { buildForeignTableProbeSql } from "../../sql/fdw";
+import { buildTableGrantsSql } from "../../sql/roles";
 import { keptArchiveName } from "../../sql/rotation";
 import { archiveIndex, buildCreateArchiveTableSql, buildCreateIncomingTableSql } from "../../sql/tables";
 import { Operation } from "../definition";
@@ -66,6 +67,7 @@ function toArchive(op: Operation, olds: TieredPartitionInputs, news: TieredParti
     source: fromLocal ? { connection: news.connection, table: partitionOf(news) } : archiveTableAt(olds, archiveOf(op, olds)),
     target,
     createTarget: buildCreateArchiveTableSql(target.table, news.columns, news.partitionKey, boundsOf(news), []),
+    targetGrants: buildTableGrantsSql(target.table, grantsFor(archive)),
     targetIndexes: news.indexes.map((ix) => archiveIndex(target.table.name, ix)),
     copyMethod: fromLocal ? news.copyMethod : "pipe",
     server: archive.server,
@@ -87,6 +89,8 @@ function toLocal(op: Operation, olds: TieredPartitionInputs, news: TieredPartiti
     source,
     target: { connection: news.connection, table: incoming },
     createTarget: [buildCreateIncomingTableSql(incoming, parentOf(news), news.partitionKey, boundsOf(news), partition.name)],
+    // Privileges on the main instance's table are the parent's business, not pgtier's.
+    targetGrants: [],
     // Named as the partition's own, which the incoming table becomes.
     targetIndexes: news.indexes.map((ix) => archiveIndex(partition.name, ix)),
     copyMethod: "pipe",

@@ -17,7 +17,7 @@ export async function ensureTarget(m: TierMove, target: Session): Promise<void> 
   const table = m.target.table;
   const info = await readRelation(target, table);
   if (!info) {
-    await target.runAll(m.createTarget);
+    await target.runAll([...m.createTarget, ...m.targetGrants]);
     return;
   }
   const present = (await readCatalogColumns(target, info.oid)).map((c) => c.name);
@@ -29,6 +29,7 @@ export async function ensureTarget(m: TierMove, target: Session): Promise<void> 
         `rename or drop it there, then run pulumi up again — nothing was changed`,
     );
   }
+  await target.runAll(m.targetGrants);
 }
 
 /** Creates the target's indexes that are missing (all of them after a first copy). */

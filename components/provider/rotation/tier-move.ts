@@ -33,6 +33,8 @@ export interface TierMove {
   readonly target: TableAt;
   /** Creates the target, without its indexes (they are built once the rows are in). */
   readonly createTarget: readonly string[];
+  /** Grants on the target, made when it is created or found, before any row is read through it. */
+  readonly targetGrants: readonly string[];
   /** The target's indexes, named as they are on it. */
   readonly targetIndexes: readonly IndexSpec[];
   /** How the rows are copied: `fdw` only archiving (the main instance pushes them through its foreign server). */
