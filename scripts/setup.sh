@@ -4,6 +4,7 @@
 #   2. the PostgreSQL image built from Debian packages (pgtier/postgres:15),
 #   3. the Pulumi CLI 3.248.0 and its Node.js language host,
 #   4. npm packages, and the compiled program and provider (npm run build),
+#      and the policy pack's own packages and build (policies/),
 #   5. PostgreSQL client tools (pg_dump, pg_restore) for decommission backups.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +47,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sha" ]; then
   echo "$lock_sha" > "$stamp"
 fi
 npm run --silent build >&2
+# The policy pack has its own packages (@pulumi/policy is not the program's).
+pstamp="policies/node_modules/.pgtier-lock.sha"
+plock_sha="$(sha256sum policies/package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$pstamp" ] || [ "$(cat "$pstamp")" != "$plock_sha" ]; then
+  log "npm ci (policies)"
+  (cd policies && npm ci --no-audit --no-fund >&2)
+  echo "$plock_sha" > "$pstamp"
+fi
+npx tsc -p policies >&2
 
 # 5. pg_dump/pg_restore: decommissioning takes a final backup on this machine.
 if ! command -v pg_dump >/dev/null 2>&1 || ! command -v pg_restore >/dev/null 2>&1; then
