@@ -185,6 +185,14 @@ export class TieredTable extends pulumi.ComponentResource {
     const adopt = args.adopt || undefined;
     const roles = args.fdwRoles === false ? undefined : (args.fdwRoles ?? {});
     const names = roles && fdwRoleNames(args.table.name, roles);
+    if (names && names.reader === names.writer) {
+      throw componentError(this, `TieredTable ${JSON.stringify(name)}`, [
+        {
+          property: "fdwRoles",
+          reason: `fdwRoles names ${JSON.stringify(names.reader)} as both reader and writer; give them different names`,
+        },
+      ]);
+    }
     // The fdw copy inserts through the mapping, so it needs the writer.
     const writable = (key: string) => args.rotation?.copyMethod === "fdw" || (roles?.writable ?? []).includes(key);
     const mappedRole =

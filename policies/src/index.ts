@@ -166,7 +166,14 @@ new PolicyPack("pgtier", {
         if (!args.resources.some((r) => r.type === TYPE.tieredPartition)) {
           return;
         }
-        const config = stackConfig().values;
+        const received = stackConfig();
+        if (!received.received) {
+          report(
+            "the engine sent no stack config to the policy pack, so retention could not be checked; run the pack with pulumi preview or up",
+          );
+          return;
+        }
+        const config = received.values;
         const { minRetentionYears } = packSettings(args.getConfig<{ minRetentionYears?: number }>());
         const problem = retentionProblem(
           { retentionPeriods: config["pgtier:retentionPeriods"], period: config["pgtier:period"] },

@@ -205,6 +205,7 @@ describe("e2e: a monthly table over two archive instances, rotated over three mo
   it("previews removing archive-a, which holds nothing any more: its instance, server, mapping and FDW roles go", async () => {
     // WHEN: no archived month falls before March any more, so one rule for archive-b covers them all
     await stack().setConfig("pgtier:archives", { value: JSON.stringify([{ name: ARCHIVE_B }]) });
+    await stack().setConfig("pgtier:writableArchives", { value: JSON.stringify([ARCHIVE_B]) });
     const preview = await stack().preview({ color: "never" });
     // THEN
     assert.deepEqual(

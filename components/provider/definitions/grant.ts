@@ -82,7 +82,10 @@ async function objectsNow(s: Session, g: GrantInputs): Promise<string[]> {
 }
 
 /** The privileges the role holds on every object the grant covers. */
-async function readHeld(s: Session, g: GrantInputs): Promise<{ privileges: string[]; grantable: boolean; missing: string[] }> {
+async function readHeld(
+  s: Session,
+  g: GrantInputs,
+): Promise<{ privileges: string[]; grantable: boolean; missing: string[]; covered: number }> {
   const t = targetOf(g);
   const objects = await objectsNow(s, g);
   const missing = t.objectType === "table" || t.objectType === "sequence" ? t.objects.filter((o) => !objects.includes(o)) : [];
@@ -95,7 +98,7 @@ async function readHeld(s: Session, g: GrantInputs): Promise<{ privileges: strin
           ? [g.role, [...t.objects]]
           : [g.role, t.schema ?? "public", t.objects.length ? t.objects : null];
   const rows = await s.rows<PrivilegeRow>(privilegesSql(t.objectType), params);
-  return { ...commonPrivileges(rows, objects), missing };
+  return { ...commonPrivileges(rows, objects), missing, covered: objects.length };
 }
 
 /** Grants exactly the list, in one transaction. */
@@ -125,6 +128,10 @@ export const grant: ResourceDefinition<GrantInputs, object> = {
       if (held.missing.length === g.objects.length && g.objects.length > 0) {
         // Every named table is gone: so is the grant.
         return undefined;
+      }
+      if (held.covered === 0) {
+        // No table (sequence) in the schema yet: nothing can have drifted.
+        return { ...g };
       }
       // Privileges the list does not name, or that a table dropped and made again lacks, show as drift.
       const same = held.missing.length === 0 && held.privileges.join() === [...g.privileges].sort().join();

@@ -142,6 +142,8 @@ export function applyTierMove(m: TierMove): Promise<MoveOutcome> {
       return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };
     }
     if (sameTable(source, target)) {
+      // The table stays; what the program grants on it now still applies.
+      await s.target.runAll(m.targetGrants);
       await repoint(m, s);
       return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };
     }
