@@ -64,7 +64,13 @@ export interface TieredTableArgs {
    * Foreign server options.
    * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
    */
-  readonly serverOptions?: Record<string, string>;
+  readonly serverOptions?: Record<string, pulumi.Input<string>>;
+  /**
+   * What the foreign servers (and so the mappings and partitions) wait for,
+   * e.g. TLS turned on in the archive instances.
+   * @default []
+   */
+  readonly accessDependsOn?: pulumi.Resource[];
   /**
    * The roles postgres_fdw logs in as on each archive instance (the guide's
    * dedicated FDW accounts): a reader and a writer, each a {@link Role} with
@@ -203,7 +209,7 @@ export class TieredTable extends pulumi.ComponentResource {
       this,
       main,
       args.archives,
-      { options: args.serverOptions, adopt, mappedRole },
+      { options: args.serverOptions, adopt, mappedRole, dependsOn: args.accessDependsOn },
       foreignServerName,
     );
     Object.assign(this.servers, access.servers);

@@ -45,8 +45,10 @@ export interface ArchiveAccess {
 /** How the main instance reaches the archives: server options, adoption, and the role each mapping logs in as. */
 export interface ArchiveAccessSettings {
   /** Foreign server options. @default {@link DEFAULT_SERVER_OPTIONS} */
-  readonly options?: Record<string, string>;
+  readonly options?: Record<string, pulumi.Input<string>>;
   readonly adopt?: boolean;
+  /** What the foreign servers wait for (TLS on the instances, say). @default [] */
+  readonly dependsOn?: pulumi.Resource[];
   /**
    * The role a mapping logs in as on archive `key` (made on it by the
    * callback, see fdw-roles.ts).
@@ -80,7 +82,7 @@ export function wireArchiveAccess(
         options: settings.options ?? { ...DEFAULT_SERVER_OPTIONS },
         adopt,
       },
-      { parent, dependsOn: [fdw] },
+      { parent, dependsOn: [fdw, ...(settings.dependsOn ?? [])] },
     );
     const remote = settings.mappedRole?.(key, archive);
     mappings[key] = new UserMapping(

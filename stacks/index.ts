@@ -40,11 +40,24 @@
  *                    (default unset: libpq's prefer)
  *   sslrootcert      path, on the main instance, of the CA certificate foreign servers verify archives against
  *                    (required with verify-ca and verify-full)
+ *   tls              pgtier's own CA, a certificate per instance, TLS on in every instance (through SQL), the CA on the
+ *                    main instance as the servers' sslrootcert, sslmode verify-full, and FDW roles only over TLS
+ *                    (default false)
  *   serverOptions    more postgres_fdw server options, e.g. {"fetch_size": "50000"} (default the guide's fetch_size 10000,
  *                    use_remote_estimate true)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_SERVER_OPTIONS, DockerNetwork, DockerPostgres, Period, PostgresInstance, TieredTable } from "../components";
+import {
+  CertificateAuthority,
+  DEFAULT_SERVER_OPTIONS,
+  DockerNetwork,
+  DockerPostgres,
+  fdwRoleNames,
+  Period,
+  PostgresInstance,
+  serveTls,
+  TieredTable,
+} from "../components";
 import { ARCHIVES_FOR_SERVER, ArchiveConfig, archiveConfigProblems, mainConfigProblems, POSTGRES_PORT, ServerConfig } from "./archives";
 import { securityConfigProblems, SecurityConfig, serverOptionsOf } from "./security";
 import { employees } from "./guide";
@@ -61,6 +74,7 @@ const security: SecurityConfig = {
   sslmode: config.get("sslmode"),
   sslrootcert: config.get("sslrootcert"),
   serverOptions: config.getObject<Record<string, string>>("serverOptions"),
+  tls: config.getBoolean("tls"),
 };
 const problems = [
   ...mainConfigProblems(mainConfig),
@@ -123,6 +137,20 @@ for (const a of archiveConfigs) {
       : container(a.name, "archive_db", a.port, config.getBoolean("keepVolumes") ?? true);
 }
 
+// TLS: the stack's CA, a certificate per instance, TLS on in each; the main instance holds the CA its foreign servers verify against.
+const fdwRoles = security.fdwRoles === false ? undefined : fdwRoleNames(employees.name);
+const tls = security.tls ? new CertificateAuthority("ca", { commonName: `pgtier ${pulumi.getStack()} CA` }) : undefined;
+const mainTls = tls && serveTls("main", tls, main);
+const archiveTls = tls
+  ? Object.entries(archives).map(([key, archive]) =>
+      serveTls(key, tls, archive, { sslOnlyRoles: fdwRoles ? [fdwRoles.reader, fdwRoles.writer] : [] }),
+    )
+  : [];
+const serverOptions: Record<string, pulumi.Input<string>> = serverOptionsOf(security, DEFAULT_SERVER_OPTIONS);
+if (mainTls) {
+  serverOptions.sslrootcert = mainTls.caFile;
+}
+
 const table = new TieredTable("employees", {
   main,
   archives,
@@ -139,7 +167,8 @@ const table = new TieredTable("employees", {
   backup: backupLocation ? { location: backupLocation, csv: config.getBoolean("backupCsv") ?? false } : undefined,
   rotation: { copyMethod: (config.get("copyMethod") ?? "pipe") as "pipe" | "fdw" },
   adopt: config.getBoolean("adopt"),
-  serverOptions: serverOptionsOf(security, DEFAULT_SERVER_OPTIONS),
+  serverOptions,
+  accessDependsOn: mainTls ? [mainTls, ...archiveTls] : undefined,
   fdwRoles: security.fdwRoles === false ? false : { writable: security.writableArchives },
 });
 

@@ -16,6 +16,8 @@ export interface SecurityConfig {
   readonly sslrootcert?: string;
   /** `pgtier:serverOptions`: more postgres_fdw server options (default the guide's). */
   readonly serverOptions?: Readonly<Record<string, string>>;
+  /** `pgtier:tls`: pgtier's CA, a certificate per instance, TLS on in each (default false). */
+  readonly tls?: boolean;
 }
 
 /** libpq's sslmode values, weakest first. */
@@ -27,7 +29,15 @@ export function securityConfigProblems(c: SecurityConfig, archives: readonly unk
   if (c.sslmode !== undefined && !(SSL_MODES as readonly string[]).includes(c.sslmode)) {
     problems.push(`pgtier:sslmode must be one of ${SSL_MODES.join(", ")}, not ${JSON.stringify(c.sslmode)}`);
   }
-  if ((c.sslmode === "verify-ca" || c.sslmode === "verify-full") && !c.sslrootcert) {
+  if (c.tls && c.sslrootcert) {
+    problems.push(`pgtier:tls places pgtier's CA on the main instance and points sslrootcert at it; remove pgtier:sslrootcert`);
+  }
+  if (c.tls && c.sslmode !== undefined && !["require", "verify-ca", "verify-full"].includes(c.sslmode)) {
+    problems.push(
+      `pgtier:tls is on, so pgtier:sslmode ${JSON.stringify(c.sslmode)} would let connections go unencrypted; use verify-full (the default with tls) or require`,
+    );
+  }
+  if ((c.sslmode === "verify-ca" || c.sslmode === "verify-full") && !c.sslrootcert && !c.tls) {
     problems.push(
       `pgtier:sslmode is ${c.sslmode}, which verifies the archive's certificate: set pgtier:sslrootcert to the CA certificate's path on the main instance`,
     );
@@ -59,12 +69,18 @@ export function securityConfigProblems(c: SecurityConfig, archives: readonly unk
   return problems;
 }
 
+/** The sslmode of the foreign servers: the one given, else verify-full with pgtier's TLS, else none (libpq's prefer). */
+export function sslmodeOf(c: SecurityConfig): string | undefined {
+  return c.sslmode ?? (c.tls ? "verify-full" : undefined);
+}
+
 /** The foreign servers' options: the defaults, `pgtier:serverOptions` over them, and the TLS settings. */
 export function serverOptionsOf(c: SecurityConfig, defaults: Readonly<Record<string, string>>): Record<string, string> {
+  const sslmode = sslmodeOf(c);
   return {
     ...defaults,
     ...c.serverOptions,
-    ...(c.sslmode ? { sslmode: c.sslmode } : {}),
+    ...(sslmode ? { sslmode } : {}),
     ...(c.sslrootcert ? { sslrootcert: c.sslrootcert } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { Operation } from "../model/operation";
 import { Connection } from "../model/types";
 import { lockWaits } from "./blockers";
 import { postgresError, Session } from "./session";
+import { sessionSslSql } from "../sql/tls";
 
 /** Where a connection points, for messages (never the password). */
 export function describeConnection(c: Connection): string {
@@ -161,5 +162,30 @@ export async function waitForLogin(op: Operation, c: Connection, timeoutMs: numb
       }
       await pause();
     }
+  }
+}
+
+/**
+ * Connects to `c` over TLS, trusting only the certificate authority
+ * `caPem`, and returns what the server says of the session. The host name
+ * is not checked here: pgtier reaches a container at 127.0.0.1, which the
+ * server certificate need not name (postgres_fdw's verify-full checks the
+ * name other instances use).
+ */
+export async function tlsSession(op: Operation, c: Connection, caPem: string): Promise<{ ssl: boolean; version: string }> {
+  const target = await resolveConnection(op, c);
+  const client = new Client({
+    ...target,
+    connectionTimeoutMillis: 15_000,
+    application_name: `pgtier: ${op.label}`.slice(0, 63),
+    ssl: { ca: caPem, checkServerIdentity: () => undefined },
+  });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    const rows = await client.query<{ ssl: boolean; version: string }>(sessionSslSql);
+    return rows.rows[0];
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

@@ -14,6 +14,8 @@ import { freePort } from "./ports";
 export { CONTAINER_PORT, ContainerState, inspectContainer, notRunningError } from "./container-state";
 
 const DATA_DIR = "/var/lib/postgresql/data";
+/** The postgres user's home in the official image and in pgtier's. */
+const POSTGRES_HOME = "/var/lib/postgresql";
 
 /** What a PostgreSQL container is made from. */
 export interface PostgresContainer {
@@ -108,6 +110,9 @@ async function startOn(c: PostgresContainer, port: number): Promise<void> {
       `POSTGRES_PASSWORD=${c.password}`,
       `POSTGRES_DB=${c.database}`,
       `PGDATA=${DATA_DIR}`,
+      // The server's own home: libpq in postgres_fdw looks for a client certificate under ~/.postgresql, and a
+      // home it may not read (root's, which setpriv leaves) fails every TLS connection to an archive.
+      `HOME=${POSTGRES_HOME}`,
       ...Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ],
     Labels: { [MANAGED_LABEL]: "true" },

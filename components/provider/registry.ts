@@ -10,11 +10,13 @@ import { dockerNetwork, dockerVolume } from "./definitions/docker-objects";
 import { extension } from "./definitions/extension";
 import { foreignPartition } from "./definitions/foreign-partition";
 import { foreignServer } from "./definitions/foreign-server";
+import { certificateAuthority, serverCertificate } from "./definitions/certificates";
 import { grant } from "./definitions/grant";
 import { localPartition } from "./definitions/local-partition";
 import { partitionedTable } from "./definitions/partitioned-table";
 import { postgresInstance } from "./definitions/postgres-instance";
 import { role } from "./definitions/role";
+import { serverTls } from "./definitions/server-tls";
 import { tieredPartition } from "./definitions/tiered-partition";
 import { userMapping } from "./definitions/user-mapping";
 import { defineResource, ResourceType } from "./resource-type";
@@ -36,6 +38,9 @@ export const resourceTypes: readonly ResourceType[] = [
   defineResource(tieredPartition),
   defineResource(role),
   defineResource(grant),
+  defineResource(certificateAuthority),
+  defineResource(serverCertificate),
+  defineResource(serverTls),
 ];
 
 /** Resource types by name (the last part of the type token). */

@@ -37,6 +37,17 @@ export function quoteLiteral(value: string | number | boolean): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/**
+ * Quotes one word for the POSIX shell a server runs `COPY ... TO PROGRAM`
+ * with: single-quoted, embedded single quotes closed, escaped and reopened.
+ */
+export function quoteShellWord(word: string): string {
+  if (word.includes("\0")) {
+    throw new Error(`shell word ${JSON.stringify(word)} contains a NUL character`);
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Type names pgtier accepts for columns, lower case, without modifiers. */
 const KNOWN_TYPES = new Set([
   "smallint",

@@ -70,6 +70,9 @@ SELECT r.rolcanlogin AS login, r.rolsuper AS superuser, r.rolcreatedb AS create_
   FROM pg_roles r
  WHERE r.rolname = $1`;
 
+/** Which of the roles `$1` (a text array) exist. */
+export const existingRolesSql = `SELECT rolname AS name FROM pg_roles WHERE rolname = ANY($1::text[])`;
+
 /** What {@link roleSql} returns. */
 export interface RoleRow {
   readonly login: boolean;

@@ -100,6 +100,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<Started
       POSTGRES_PASSWORD: credentials.password,
       POSTGRES_DB: credentials.database,
       PGDATA: "/var/lib/postgresql/data",
+      // As pgtier's containers have it: postgres_fdw's TLS connections look for a client certificate there.
+      HOME: "/var/lib/postgresql",
     })
     .withTmpFs({ "/var/lib/postgresql/data": "rw" })
     // Durability is not under test; skipping fsync keeps DDL-heavy tests quick.

@@ -240,6 +240,44 @@ const expectations: Record<
       objects: [["emp_2023"], "replace"],
     },
   },
+  // A new certificate is always an update: what uses it is told in place, nothing is re-created.
+  CertificateAuthority: {
+    deleteBeforeReplace: false,
+    base: { commonName: "pgtier CA", validityDays: 3650, renewBeforeDays: 90 },
+    changes: { commonName: ["another CA", "update"], validityDays: [365, "update"], renewBeforeDays: [30, "update"] },
+  },
+  ServerCertificate: {
+    deleteBeforeReplace: false,
+    base: {
+      caCertPem: "ca",
+      caKeyPem: "key",
+      commonName: "archive",
+      dnsNames: ["archive"],
+      ipAddresses: [],
+      validityDays: 365,
+      renewBeforeDays: 30,
+    },
+    changes: {
+      caCertPem: ["ca2", "update"],
+      caKeyPem: ["key2", "update"],
+      commonName: ["a", "update"],
+      dnsNames: [["a"], "update"],
+      ipAddresses: [["127.0.0.1"], "update"],
+      validityDays: [30, "update"],
+      renewBeforeDays: [1, "update"],
+    },
+  },
+  ServerTls: {
+    deleteBeforeReplace: false,
+    base: { connection: mainConnection, certPem: "c", keyPem: "k", caPem: "ca", sslOnlyRoles: [] },
+    changes: {
+      connection: [{ ...mainConnection, port: 15999 }, "update"],
+      certPem: ["c2", "update"],
+      keyPem: ["k2", "update"],
+      caPem: ["ca2", "update"],
+      sslOnlyRoles: [["fdw_reader"], "update"],
+    },
+  },
 };
 
 describe("diff decisions (diffRules + diffInputs)", () => {

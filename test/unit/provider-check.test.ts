@@ -40,6 +40,7 @@ describe("URNs", () => {
   it("has a definition for every resource type the components register", () => {
     assert.deepEqual([...resourceTypesByName.keys()].sort(), [
       "ArchiveTable",
+      "CertificateAuthority",
       "Database",
       "DockerNetwork",
       "DockerVolume",
@@ -51,6 +52,8 @@ describe("URNs", () => {
       "PartitionedTable",
       "PostgresInstance",
       "Role",
+      "ServerCertificate",
+      "ServerTls",
       "TieredPartition",
       "UserMapping",
     ]);
@@ -176,7 +179,7 @@ describe("PgtierProvider.check", () => {
     const bad = "urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024";
     await assert.rejects(provider.check(bad, {}, {}), {
       message:
-        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant',
+        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant, CertificateAuthority, ServerCertificate, ServerTls',
     });
   });
 });

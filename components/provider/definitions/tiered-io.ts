@@ -7,7 +7,7 @@ import { archiveTableOf, ArchiveTarget, foreignTableOptions, grantsFor } from ".
 import { columnNamesOf } from "../../model/table-shape";
 import { buildAlterForeignTableOptionsSql, buildCreateForeignPartitionSql, buildForeignTableProbeSql } from "../../sql/fdw";
 import { archiveIndex, buildCreateArchiveTableSql, buildCreateLocalPartitionSql, buildTableEvolutionSql } from "../../sql/tables";
-import { buildTableGrantsSql } from "../../sql/roles";
+import { buildTableGrantsSql, existingRolesSql } from "../../sql/roles";
 import { invalidInputs } from "../../errors";
 import { Operation } from "../definition";
 import { applyDecommission } from "../rotation/decommission";
@@ -142,13 +142,18 @@ export async function evolvePartition(op: Operation, olds: TieredPartitionInputs
     }
     // The parent cascades new columns and indexes to local partitions; archive tables get them here.
     const table = archiveTableOf(news.name, news.archive);
-    const evolve = [
-      ...buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix)),
-      ...buildTableGrantsSql(table, grantsFor(news.archive, olds.tier === "archive" ? olds.archive : undefined)),
-    ];
+    const grants = grantsFor(news.archive, olds.tier === "archive" ? olds.archive : undefined);
     await withSession(op, news.archive.connection, async (s) => {
       await removeLeftoverCapture(op, s, table);
-      await s.runAll(evolve);
+      // A role dropped since (by hand, say) holds nothing to revoke, and REVOKE would fail naming it.
+      const existing = new Set((await s.rows<{ name: string }>(existingRolesSql, [grants.map((g) => g.role)])).map((r) => r.name));
+      await s.runAll([
+        ...buildTableEvolutionSql(table, olds, news, (ix) => archiveIndex(news.name, ix)),
+        ...buildTableGrantsSql(
+          table,
+          grants.filter((g) => g.privileges.length > 0 || existing.has(g.role)),
+        ),
+      ]);
     });
   }
   await withSession(op, news.connection, async (s) => {

@@ -1,0 +1,75 @@
+/** Validators for certificates and an instance's TLS. */
+import { isIP } from "node:net";
+import { CheckFailure, checkConnection, checkIdentifier, checkString, isUnknown } from "./common";
+
+/** Checks a whole number of days within bounds. */
+function checkDays(property: string, value: unknown, min: number, max: number, failures: CheckFailure[]): void {
+  if (value !== undefined && !isUnknown(value) && !(Number.isInteger(value) && Number(value) >= min && Number(value) <= max)) {
+    failures.push({ property, reason: `${property} must be a whole number of days from ${min} to ${max}, got ${JSON.stringify(value)}` });
+  }
+}
+
+/** Checks a PEM block of the given label. */
+function checkPem(property: string, value: unknown, label: RegExp, failures: CheckFailure[]): void {
+  if (isUnknown(value)) {
+    return;
+  }
+  if (typeof value !== "string" || !label.test(value)) {
+    failures.push({
+      property,
+      reason: `${property} must be a PEM ${label.source.replace(/\\/g, "")} (pass the output of the resource that made it)`,
+    });
+  }
+}
+
+/** Validates `CertificateAuthority` inputs. */
+export function validateAuthorityArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkString("commonName", news.commonName, failures);
+  checkDays("validityDays", news.validityDays, 1, 36500, failures);
+  checkDays("renewBeforeDays", news.renewBeforeDays, 0, 36500, failures);
+  return failures;
+}
+
+/** Validates `ServerCertificate` inputs. */
+export function validateServerCertificateArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkPem("caCertPem", news.caCertPem, /-----BEGIN CERTIFICATE-----/, failures);
+  checkPem("caKeyPem", news.caKeyPem, /-----BEGIN PRIVATE KEY-----/, failures);
+  checkString("commonName", news.commonName, failures);
+  checkDays("validityDays", news.validityDays, 1, 3650, failures);
+  checkDays("renewBeforeDays", news.renewBeforeDays, 0, 3650, failures);
+  const names = news.dnsNames;
+  if (!isUnknown(names) && (!Array.isArray(names) || names.length === 0)) {
+    failures.push({
+      property: "dnsNames",
+      reason: "dnsNames must list the host names clients reach the server at, e.g. the container's name",
+    });
+  }
+  if (Array.isArray(news.ipAddresses)) {
+    news.ipAddresses.forEach((ip, i) => {
+      if (!isUnknown(ip) && !(typeof ip === "string" && isIP(ip) !== 0)) {
+        failures.push({ property: `ipAddresses[${i}]`, reason: `ipAddresses[${i}] must be an IP address, got ${JSON.stringify(ip)}` });
+      }
+    });
+  }
+  return failures;
+}
+
+/** Validates `ServerTls` inputs. */
+export function validateServerTlsArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkConnection(news.connection, failures);
+  checkPem("certPem", news.certPem, /-----BEGIN CERTIFICATE-----/, failures);
+  checkPem("keyPem", news.keyPem, /-----BEGIN PRIVATE KEY-----/, failures);
+  checkPem("caPem", news.caPem, /-----BEGIN CERTIFICATE-----/, failures);
+  const roles = news.sslOnlyRoles;
+  if (roles !== undefined && !isUnknown(roles)) {
+    if (!Array.isArray(roles)) {
+      failures.push({ property: "sslOnlyRoles", reason: "sslOnlyRoles must be a list of role names" });
+    } else {
+      roles.forEach((r, i) => checkIdentifier(`sslOnlyRoles[${i}]`, r, failures));
+    }
+  }
+  return failures;
+}
