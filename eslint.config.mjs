@@ -15,4 +15,10 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  {
+    // The example is a user's CommonJS program, as Pulumi's Node.js runtime runs it without TypeScript.
+    files: ["examples/**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", exports: "writable", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TableGrant } from "./model/rotation";
 import { PostgresInstance } from "./resources/postgres-instance";
+import { ConnectionArgs } from "./resources/common";
+import { PasswordFile } from "./resources/fdw";
 import { Grant, Role } from "./resources/roles";
 
 /** Which roles postgres_fdw uses, and where it may write. */
@@ -30,6 +32,15 @@ export interface FdwRolesArgs {
    * @default [] (every archive read-only)
    */
   readonly writable?: readonly string[];
+  /**
+   * Keep the roles' passwords in a password file on the main instance (the
+   * guide's .pgpass, a {@link PasswordFile}) that the foreign servers read
+   * (`passfile`), instead of in the user mappings. postgres_fdw allows that
+   * only for mappings of superuser local roles, which pgtier's are (the
+   * admin role of a container).
+   * @default false
+   */
+  readonly passwordFile?: boolean;
 }
 
 /** The privileges of each role on an archive table. */
@@ -52,7 +63,8 @@ export function archiveTableGrants(names: { reader: string; writer: string }): T
 /** Who a user mapping logs in as on one archive, and what must exist first. */
 export interface MappedRole {
   readonly user: string;
-  readonly password: pulumi.Output<string>;
+  /** The mapping's password; none when the main instance's password file holds it. */
+  readonly password?: pulumi.Output<string>;
   /** The roles and their grants, which the mapping (and every partition after it) waits for. */
   readonly dependsOn: pulumi.Resource[];
 }
@@ -91,4 +103,36 @@ export function wireFdwRoles(
   // Both roles before the mapping, and so before any partition: archive tables are granted to both.
   const all = Object.values(made).flatMap((m) => [m.role, ...m.grants]);
   return { user: writable ? names.writer : names.reader, password: used.role.loginPassword, dependsOn: all };
+}
+
+/**
+ * The main instance's password file with every mapped role's password; the
+ * mapped roles then carry none (their mappings hold only the user) and wait
+ * for the file.
+ */
+export function wirePasswordFile(
+  name: string,
+  parent: pulumi.Resource,
+  main: pulumi.Input<ConnectionArgs>,
+  archives: Readonly<Record<string, PostgresInstance>>,
+  mapped: Record<string, MappedRole>,
+): PasswordFile {
+  const file = new PasswordFile(
+    `${name}-passfile`,
+    {
+      connection: main,
+      entries: Object.entries(mapped).map(([key, role]) => ({
+        host: archives[key].internalEndpoint.host,
+        port: archives[key].internalEndpoint.port,
+        database: archives[key].database,
+        user: role.user,
+        password: role.password!,
+      })),
+    },
+    { parent, dependsOn: Object.values(mapped).flatMap((m) => m.dependsOn) },
+  );
+  for (const [key, role] of Object.entries(mapped)) {
+    mapped[key] = { user: role.user, dependsOn: [...role.dependsOn, file] };
+  }
+  return file;
 }

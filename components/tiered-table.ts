@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { componentError } from "./errors";
 import { BackupSettings } from "./model/backup";
-import { archiveTableGrants, fdwRoleNames, FdwRolesArgs, wireFdwRoles } from "./fdw-roles";
+import { archiveTableGrants, fdwRoleNames, FdwRolesArgs, MappedRole, wireFdwRoles, wirePasswordFile } from "./fdw-roles";
 import { RotationSettings, TableGrant } from "./model/rotation";
 import { CheckFailure } from "./model/types";
 import { formatTimeline, Layout, PlannedPartition, planLayout, PolicyError, TierPolicy } from "./planner/plan-layout";
@@ -18,7 +18,7 @@ import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
 import { PartitionedTable } from "./resources/tables";
 import { TieredPartition } from "./resources/tiered-partition";
-import { partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
+import { DEFAULT_SERVER_OPTIONS, partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
 /** Where a TieredTable's final backups go: {@link BackupSettings}, with a location that may be relative to the project. */
 export type BackupSettingsArgs = BackupSettings;
@@ -201,15 +201,22 @@ export class TieredTable extends pulumi.ComponentResource {
     }
     // The fdw copy inserts through the mapping, so it needs the writer.
     const writable = (key: string) => args.rotation?.copyMethod === "fdw" || (roles?.writable ?? []).includes(key);
-    const mappedRole =
-      names && ((key: string, archive: PostgresInstance) => wireFdwRoles(`${name}-${key}`, this, archive, names, writable(key)));
+    const mapped: Record<string, MappedRole> = {};
+    for (const [key, archive] of Object.entries(names ? args.archives : {})) {
+      mapped[key] = wireFdwRoles(`${name}-${key}`, this, archive, names!, writable(key));
+    }
     this.archiveGrants = names ? archiveTableGrants(names) : undefined;
+    let options = args.serverOptions;
+    if (roles && roles.passwordFile) {
+      const file = wirePasswordFile(name, this, main, args.archives, mapped);
+      options = { ...(options ?? DEFAULT_SERVER_OPTIONS), passfile: file.path };
+    }
     const access = wireArchiveAccess(
       name,
       this,
       main,
       args.archives,
-      { options: args.serverOptions, adopt, mappedRole, dependsOn: args.accessDependsOn },
+      { options, adopt, mappedRole: names && ((key) => mapped[key]), dependsOn: args.accessDependsOn },
       foreignServerName,
     );
     Object.assign(this.servers, access.servers);

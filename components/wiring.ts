@@ -54,7 +54,7 @@ export interface ArchiveAccessSettings {
    * callback, see fdw-roles.ts).
    * @default the archive instance's admin role
    */
-  readonly mappedRole?: (key: string, archive: PostgresInstance) => MappedRole;
+  readonly mappedRole?: (key: string) => MappedRole;
 }
 
 /** postgres_fdw, and per archive instance a server (`serverName(key)`) and a user mapping with its credentials. */
@@ -84,14 +84,15 @@ export function wireArchiveAccess(
       },
       { parent, dependsOn: [fdw, ...(settings.dependsOn ?? [])] },
     );
-    const remote = settings.mappedRole?.(key, archive);
+    const remote = settings.mappedRole?.(key);
     mappings[key] = new UserMapping(
       `${name}-${key}-mapping`,
       {
         connection: main,
         server: servers[key].name,
         remoteUser: remote?.user ?? archive.user,
-        password: remote?.password ?? archive.password,
+        // None when the mapped role's password is in the main instance's passfile.
+        password: remote ? remote.password : archive.password,
         adopt,
       },
       { parent, dependsOn: remote?.dependsOn },

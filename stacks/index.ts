@@ -43,6 +43,8 @@
  *   tls              pgtier's own CA, a certificate per instance, TLS on in every instance (through SQL), the CA on the
  *                    main instance as the servers' sslrootcert, sslmode verify-full, and FDW roles only over TLS
  *                    (default false)
+ *   passwordFile     the FDW roles' passwords in a password file on the main instance (the guide's .pgpass, read by the
+ *                    foreign servers' passfile) instead of in the user mappings (default false)
  *   serverOptions    more postgres_fdw server options, e.g. {"fetch_size": "50000"} (default the guide's fetch_size 10000,
  *                    use_remote_estimate true)
  */
@@ -75,6 +77,7 @@ const security: SecurityConfig = {
   sslrootcert: config.get("sslrootcert"),
   serverOptions: config.getObject<Record<string, string>>("serverOptions"),
   tls: config.getBoolean("tls"),
+  passwordFile: config.getBoolean("passwordFile"),
 };
 const problems = [
   ...mainConfigProblems(mainConfig),
@@ -169,7 +172,7 @@ const table = new TieredTable("employees", {
   adopt: config.getBoolean("adopt"),
   serverOptions,
   accessDependsOn: mainTls ? [mainTls, ...archiveTls] : undefined,
-  fdwRoles: security.fdwRoles === false ? false : { writable: security.writableArchives },
+  fdwRoles: security.fdwRoles === false ? false : { writable: security.writableArchives, passwordFile: security.passwordFile },
 });
 
 /** Where to connect: psql -h host -p port -U postgres appdb. */

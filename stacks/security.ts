@@ -18,6 +18,8 @@ export interface SecurityConfig {
   readonly serverOptions?: Readonly<Record<string, string>>;
   /** `pgtier:tls`: pgtier's CA, a certificate per instance, TLS on in each (default false). */
   readonly tls?: boolean;
+  /** `pgtier:passwordFile`: the FDW roles' passwords in a password file on the main instance, not in the mappings (default false). */
+  readonly passwordFile?: boolean;
 }
 
 /** libpq's sslmode values, weakest first. */
@@ -28,6 +30,9 @@ export function securityConfigProblems(c: SecurityConfig, archives: readonly unk
   const problems: string[] = [];
   if (c.sslmode !== undefined && !(SSL_MODES as readonly string[]).includes(c.sslmode)) {
     problems.push(`pgtier:sslmode must be one of ${SSL_MODES.join(", ")}, not ${JSON.stringify(c.sslmode)}`);
+  }
+  if (c.passwordFile && c.fdwRoles === false) {
+    problems.push(`pgtier:passwordFile holds the FDW roles' passwords; remove it, or set pgtier:fdwRoles to true`);
   }
   if (c.tls && c.sslrootcert) {
     problems.push(`pgtier:tls places pgtier's CA on the main instance and points sslrootcert at it; remove pgtier:sslrootcert`);

@@ -9,6 +9,8 @@ export interface Operation {
   readonly label: string;
   /** Progress lines shown on the resource in `pulumi up`. */
   readonly progress: Progress;
+  /** The resource's URN, where an object records which resource made it (a role's comment). */
+  readonly urn?: string;
 }
 
 /** A progress sink that drops everything. */

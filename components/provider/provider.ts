@@ -53,7 +53,7 @@ export class PgtierProvider implements provider.Provider {
   constructor(private readonly options: ProviderOptions = {}) {}
 
   private operation(urn: string): Operation {
-    return { label: labelFromUrn(urn), progress: (this.options.progress ?? engineProgress)(urn) };
+    return { label: labelFromUrn(urn), progress: (this.options.progress ?? engineProgress)(urn), urn };
   }
 
   async check(urn: string, olds: Bag, news: Bag): Promise<provider.CheckResult> {

@@ -14,6 +14,7 @@ import { certificateAuthority, serverCertificate } from "./definitions/certifica
 import { grant } from "./definitions/grant";
 import { localPartition } from "./definitions/local-partition";
 import { partitionedTable } from "./definitions/partitioned-table";
+import { passwordFile } from "./definitions/password-file";
 import { postgresInstance } from "./definitions/postgres-instance";
 import { role } from "./definitions/role";
 import { serverTls } from "./definitions/server-tls";
@@ -41,6 +42,7 @@ export const resourceTypes: readonly ResourceType[] = [
   defineResource(certificateAuthority),
   defineResource(serverCertificate),
   defineResource(serverTls),
+  defineResource(passwordFile),
 ];
 
 /** Resource types by name (the last part of the type token). */

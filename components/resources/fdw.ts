@@ -89,8 +89,11 @@ export interface UserMappingArgs extends AdoptionArgs {
   readonly localUser?: pulumi.Input<string>;
   /** Role on the archive instance. */
   readonly remoteUser: pulumi.Input<string>;
-  /** Its password; pass a Pulumi secret. Changed in place with ALTER USER MAPPING. */
-  readonly password: pulumi.Input<string>;
+  /**
+   * Its password; pass a Pulumi secret. Changed in place with ALTER USER MAPPING.
+   * @default none: libpq reads it from the server's `passfile` (a {@link PasswordFile}); postgres_fdw allows that only for a superuser local role
+   */
+  readonly password?: pulumi.Input<string>;
 }
 
 /**
@@ -101,5 +104,45 @@ export interface UserMappingArgs extends AdoptionArgs {
 export class UserMapping extends pulumi.CustomResource {
   constructor(name: string, args: UserMappingArgs, opts?: pulumi.CustomResourceOptions) {
     super(pgtierType("UserMapping"), name, registerArgs(args, []), opts);
+  }
+}
+
+/** One line of a {@link PasswordFile}. */
+export interface PasswordFileEntryArgs {
+  /** Host as the instance reaches the server (a foreign server's `host`). */
+  readonly host: pulumi.Input<string>;
+  readonly port: pulumi.Input<number>;
+  readonly database: pulumi.Input<string>;
+  readonly user: pulumi.Input<string>;
+  /** Pass a secret. */
+  readonly password: pulumi.Input<string>;
+}
+
+/** Arguments of {@link PasswordFile}. */
+export interface PasswordFileArgs {
+  /** The instance that reads it (the main instance), as its superuser. */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /**
+   * File name in its data directory.
+   * @default "pgtier.pgpass"
+   */
+  readonly fileName?: pulumi.Input<string>;
+  /** One line per archive role: `host:port:database:user:password`. */
+  readonly entries: pulumi.Input<pulumi.Input<PasswordFileEntryArgs>[]>;
+}
+
+/**
+ * The guide's password file (.pgpass) on an instance: postgres_fdw reads
+ * archive passwords from it (a foreign server's `passfile` option) instead
+ * of user mappings holding them. Written by the server itself, mode 0600
+ * as libpq requires; an entry changed is an update; a file changed or
+ * removed by hand shows on refresh.
+ */
+export class PasswordFile extends pulumi.CustomResource {
+  /** Its absolute path on the instance, for `passfile`. */
+  declare readonly path: pulumi.Output<string>;
+
+  constructor(name: string, args: PasswordFileArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("PasswordFile"), name, registerArgs(args, ["path"]), { ...opts, additionalSecretOutputs: ["entries"] });
   }
 }

@@ -19,8 +19,20 @@ export interface RoleAttributes {
   readonly connectionLimit: number;
 }
 
-/** What marks a role as made by pgtier (its comment), so a rerun of an interrupted create takes it over. */
-export const ROLE_COMMENT = "managed by pgtier";
+/**
+ * What marks a role as made by one pgtier resource (its comment names the
+ * resource's URN), so a rerun of that resource's interrupted create takes
+ * it over, and no other resource (another stack's, say) does.
+ */
+export function roleComment(owner: string): string {
+  return `managed by pgtier: ${owner}`;
+}
+
+/** The resource a role's comment says made it; undefined when pgtier did not. */
+export function roleOwnerOf(comment: string | null): string | undefined {
+  const prefix = roleComment("");
+  return comment?.startsWith(prefix) ? comment.slice(prefix.length) : undefined;
+}
 
 /** The attribute keywords of CREATE/ALTER ROLE, in a stable order. */
 function attributeClause(a: RoleAttributes): string {
@@ -36,10 +48,10 @@ function attributeClause(a: RoleAttributes): string {
   ].join(" ");
 }
 
-/** `CREATE ROLE name WITH ... PASSWORD '...'`, and the comment that marks it as pgtier's. */
-export function buildCreateRoleSql(name: string, a: RoleAttributes, password: string | undefined): string[] {
+/** `CREATE ROLE name WITH ... PASSWORD '...'`, and the comment that names the resource that made it. */
+export function buildCreateRoleSql(name: string, a: RoleAttributes, password: string | undefined, owner: string): string[] {
   const pw = password === undefined ? "" : ` PASSWORD ${quoteLiteral(password)}`;
-  return [`CREATE ROLE ${quoteIdent(name)} WITH ${attributeClause(a)}${pw}`, buildCommentOnRoleSql(name)];
+  return [`CREATE ROLE ${quoteIdent(name)} WITH ${attributeClause(a)}${pw}`, buildCommentOnRoleSql(name, owner)];
 }
 
 /** `ALTER ROLE name WITH ...`, with the password when it is to be set. */
@@ -48,9 +60,9 @@ export function buildAlterRoleSql(name: string, a: RoleAttributes, password: str
   return `ALTER ROLE ${quoteIdent(name)} WITH ${attributeClause(a)}${pw}`;
 }
 
-/** `COMMENT ON ROLE name IS 'managed by pgtier'`. */
-export function buildCommentOnRoleSql(name: string): string {
-  return `COMMENT ON ROLE ${quoteIdent(name)} IS ${quoteLiteral(ROLE_COMMENT)}`;
+/** `COMMENT ON ROLE name IS 'managed by pgtier: <urn>'`. */
+export function buildCommentOnRoleSql(name: string, owner: string): string {
+  return `COMMENT ON ROLE ${quoteIdent(name)} IS ${quoteLiteral(roleComment(owner))}`;
 }
 
 /**

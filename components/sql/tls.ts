@@ -18,16 +18,28 @@ export const serverPathsSql = `SELECT current_setting('data_directory') AS data_
 /** Holds a file's content (`$1`) for the rest of the transaction, for {@link buildWriteFileSql}. */
 export const holdFileContentSql = `SELECT set_config('pgtier.file_content', $1, true)`;
 
+/** Characters COPY's CSV format is told to use as delimiter and quote: none occurs in a PEM, pg_hba.conf or .pgpass line. */
+export const FILE_DELIMITER = "\u0002";
+export const FILE_QUOTE = "\u0001";
+
 /**
  * Writes the content held by {@link holdFileContentSql} to the server file
- * `path`, one line per row (COPY's text format leaves PEM and pg_hba.conf
- * lines as they are: no tabs or backslashes), created 0600 by the server
- * (a shell it starts with umask 077).
+ * `path`, one line per row, through a shell the server starts with umask
+ * 077 (so the file is 0600, as a key file and a password file must be).
+ * CSV with a delimiter and quote that never occur writes each line as it is
+ * (the text format would double backslashes); an empty line is written as
+ * NULL, which CSV leaves empty.
  */
 export function buildWriteFileSql(path: string): string {
   const program = `umask 077 && cat > ${quoteShellWord(path)}`;
   const lines = `unnest(string_to_array(rtrim(current_setting('pgtier.file_content'), chr(10)), chr(10))) WITH ORDINALITY AS f(line, n)`;
-  return `COPY (SELECT line FROM ${lines} ORDER BY n) TO PROGRAM ${quoteLiteral(program)}`;
+  const format = `FORMAT csv, DELIMITER ${quoteLiteral(FILE_DELIMITER)}, QUOTE ${quoteLiteral(FILE_QUOTE)}`;
+  return `COPY (SELECT NULLIF(line, '') FROM ${lines} ORDER BY n) TO PROGRAM ${quoteLiteral(program)} WITH (${format})`;
+}
+
+/** Removes the server file `path` (a shell the server starts; COPY sends it no rows). */
+export function buildRemoveFileSql(path: string): string {
+  return `COPY (SELECT 1 WHERE false) TO PROGRAM ${quoteLiteral(`rm -f ${quoteShellWord(path)}`)}`;
 }
 
 /** A server file's text, or null when it is missing. */

@@ -51,6 +51,7 @@ const SERVER_OPTIONS: Record<string, true | "bool" | "number" | "text"> = {
   sslcert: "text",
   sslkey: "text",
   sslrootcert: "text",
+  passfile: "text",
   sslcrl: "text",
   sslcompression: "text",
   sslsni: "text",
@@ -154,11 +155,11 @@ export function validateUserMappingArgs(news: Record<string, unknown>): CheckFai
     checkIdentifier("localUser", news.localUser, failures);
   }
   checkString("remoteUser", news.remoteUser, failures);
-  if (!isUnknown(news.password) && (typeof news.password !== "string" || news.password.length === 0)) {
+  if (news.password !== undefined && !isUnknown(news.password) && (typeof news.password !== "string" || news.password.length === 0)) {
     failures.push({
       property: "password",
       reason:
-        "password is required: postgres_fdw refuses password-less mappings for non-superusers; pass the remote role's password as a secret",
+        "password must be a non-empty string (a secret); leave it out only when the server's passfile holds it, which postgres_fdw allows for superuser local roles",
     });
   }
   checkPasswordCharacters("password", news.password, failures);

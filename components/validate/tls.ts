@@ -1,6 +1,6 @@
 /** Validators for certificates and an instance's TLS. */
 import { isIP } from "node:net";
-import { CheckFailure, checkConnection, checkIdentifier, checkString, isUnknown } from "./common";
+import { CheckFailure, checkConnection, checkIdentifier, checkPasswordCharacters, checkPort, checkString, isUnknown } from "./common";
 
 /** Checks a whole number of days within bounds. */
 function checkDays(property: string, value: unknown, min: number, max: number, failures: CheckFailure[]): void {
@@ -71,5 +71,43 @@ export function validateServerTlsArgs(news: Record<string, unknown>): CheckFailu
       roles.forEach((r, i) => checkIdentifier(`sslOnlyRoles[${i}]`, r, failures));
     }
   }
+  return failures;
+}
+
+/** Validates `PasswordFile` inputs. */
+export function validatePasswordFileArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkConnection(news.connection, failures);
+  if (
+    news.fileName !== undefined &&
+    !isUnknown(news.fileName) &&
+    !(typeof news.fileName === "string" && /^[A-Za-z0-9._-]+$/.test(news.fileName))
+  ) {
+    failures.push({
+      property: "fileName",
+      reason: `fileName must be a plain file name (letters, digits, . _ -), got ${JSON.stringify(news.fileName)}`,
+    });
+  }
+  const entries = news.entries;
+  if (isUnknown(entries)) {
+    return failures;
+  }
+  if (!Array.isArray(entries) || entries.length === 0) {
+    failures.push({ property: "entries", reason: "entries must list at least one {host, port, database, user, password}" });
+    return failures;
+  }
+  entries.forEach((e, i) => {
+    const where = `entries[${i}]`;
+    if (typeof e !== "object" || e === null) {
+      failures.push({ property: where, reason: `${where} must be {host, port, database, user, password}` });
+      return;
+    }
+    const entry = e as Record<string, unknown>;
+    for (const key of ["host", "database", "user", "password"]) {
+      checkString(`${where}.${key}`, entry[key], failures);
+      checkPasswordCharacters(`${where}.${key}`, entry[key], failures);
+    }
+    checkPort(`${where}.port`, entry.port, failures);
+  });
   return failures;
 }

@@ -24,6 +24,7 @@ describe("e2e: the staging setup (two archives, FDW roles, TLS verify-full) thro
     firstPeriod: "2024-01-01",
     futurePeriods: "0",
     tls: "true",
+    passwordFile: "true",
   });
   skipAfterFirstFailure();
   this.timeout(180_000);
@@ -101,12 +102,19 @@ describe("e2e: the staging setup (two archives, FDW roles, TLS verify-full) thro
     await assert.rejects(sql(main, "DELETE FROM employees WHERE hire_date < '2025-01-01'"), /permission denied for table emp_2024/);
   });
 
-  it("rejects an FDW role connecting without TLS", async () => {
-    const [mapping] = await sql<{ options: string[] }>(
-      main,
-      "SELECT umoptions AS options FROM pg_user_mappings WHERE srvname = 'archive_old_server'",
+  it("keeps the FDW roles' passwords in the main instance's password file, not in the mappings; the role gets in only over TLS", async () => {
+    const mappings = await sql<{ options: string[] }>(main, "SELECT umoptions AS options FROM pg_user_mappings ORDER BY srvname");
+    assert.deepEqual(
+      mappings.map((m) => m.options),
+      [["user=employees_fdw_reader"], ["user=employees_fdw_writer"]],
     );
-    const password = mapping.options.find((o) => o.startsWith("password="))!.slice("password=".length);
+    const [file] = await sql<{ text: string }>(
+      main,
+      "SELECT pg_read_file(substring(array_to_string(srvoptions, ',') FROM 'passfile=([^,]+)')) AS text FROM pg_foreign_server WHERE srvname = 'archive_old_server'",
+    );
+    const line = file.text.split("\n").find((l) => l.includes(":employees_fdw_reader:"))!;
+    const password = line.split(":")[4];
+    assert.equal(password.length, 32);
     const plain = new Client({ host: old.host, port: old.port, user: "employees_fdw_reader", password, database: "archive_db" });
     await assert.rejects(plain.connect(), /pg_hba\.conf rejects connection .*"employees_fdw_reader".*no encryption/);
   });

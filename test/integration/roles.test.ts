@@ -104,21 +104,30 @@ describe("Role and Grant (integration)", () => {
       const message = await rejectionOf(other.create({ connection: conn, name: "app_owner", login: true }));
 
       // THEN
-      assert.match(message, /role "app_owner" already exists .* pgtier did not create it; set adopt .* nothing was changed/);
+      assert.match(
+        message,
+        /role "app_owner" already exists .* pgtier did not create it; give this Role another name .* or set adopt .* nothing was changed/,
+      );
       assert.equal(await loginAs(conn, "app_owner", "by-hand"), "ok", "its password is as it was");
       const { outs } = await other.create({ connection: conn, name: "app_owner", login: true, adopt: true });
       assert.deepEqual(await attributesOf(conn, "app_owner"), { login: true, superuser: false, connectionLimit: -1 });
       assert.equal(await loginAs(conn, "app_owner", String(outs.loginPassword)), "ok");
     });
 
-    it("takes over, with a new password, a role it made whose create was not recorded (a rerun)", async () => {
-      const again = new ResourceUnderTest(provider, "Role", "reader-again");
-
-      // WHEN: the state lost fdw_reader; the program creates it again
-      const { outs } = await again.create({ connection: conn, name: "fdw_reader", login: true });
+    it("takes over, with a new password, a role it made whose create was not recorded (a rerun); another resource's is refused", async () => {
+      // WHEN: the state lost fdw_reader; the same resource creates it again
+      const { outs } = await role.create({ connection: conn, name: "fdw_reader", login: true });
 
       // THEN
       assert.equal(await loginAs(conn, "fdw_reader", String(outs.loginPassword)), "ok");
+      // Another resource (another stack's, say) with the same role name does not take it over.
+      const other = new ResourceUnderTest(provider, "Role", "another-stacks-reader");
+      const message = await rejectionOf(other.create({ connection: conn, name: "fdw_reader", login: true }));
+      assert.match(
+        message,
+        /role "fdw_reader" already exists .* another pgtier resource made it \(urn:pulumi:test::pgtier::pgtier:index:Role::reader\)/,
+      );
+      assert.equal(await loginAs(conn, "fdw_reader", String(outs.loginPassword)), "ok", "its password is as it was");
       state = outs;
     });
 

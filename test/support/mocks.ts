@@ -31,7 +31,12 @@ export async function installMockEngine(): Promise<void> {
     {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state = args.type === "pgtier:index:PostgresInstance" ? instanceOutputs(args.inputs) : args.inputs;
+        const state =
+          args.type === "pgtier:index:PostgresInstance"
+            ? instanceOutputs(args.inputs)
+            : args.type === "pgtier:index:PasswordFile"
+              ? { ...args.inputs, path: "/var/lib/postgresql/data/pgtier.pgpass" }
+              : args.inputs;
         return { id: args.custom ? `${args.name}-id` : undefined, state };
       },
       call: (args) => args.inputs,

@@ -267,6 +267,19 @@ const expectations: Record<
       renewBeforeDays: [1, "update"],
     },
   },
+  PasswordFile: {
+    deleteBeforeReplace: true,
+    base: {
+      connection: mainConnection,
+      fileName: "pgtier.pgpass",
+      entries: [{ host: "archive", port: 5432, database: "archive_db", user: "r", password: "p" }],
+    },
+    changes: {
+      connection: [{ ...mainConnection, port: 15999 }, "update"],
+      entries: [[{ host: "archive", port: 5432, database: "archive_db", user: "r", password: "p2" }], "update"],
+      fileName: ["other.pgpass", "replace"],
+    },
+  },
   ServerTls: {
     deleteBeforeReplace: false,
     base: { connection: mainConnection, certPem: "c", keyPem: "k", caPem: "ca", sslOnlyRoles: [] },

@@ -50,6 +50,7 @@ describe("URNs", () => {
       "Grant",
       "LocalPartition",
       "PartitionedTable",
+      "PasswordFile",
       "PostgresInstance",
       "Role",
       "ServerCertificate",
@@ -179,7 +180,7 @@ describe("PgtierProvider.check", () => {
     const bad = "urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024";
     await assert.rejects(provider.check(bad, {}, {}), {
       message:
-        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant, CertificateAuthority, ServerCertificate, ServerTls',
+        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant, CertificateAuthority, ServerCertificate, ServerTls, PasswordFile',
     });
   });
 });

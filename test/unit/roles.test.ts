@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
 import { grantsFor } from "../../components/model/rotation";
 import { generatePassword } from "../../components/provider/definitions/role";
-import { buildCreateRoleSql, buildGrantSql, buildTableGrantsSql, commonPrivileges, PRIVILEGES_LOCK_SQL } from "../../components/sql/roles";
+import {
+  buildCreateRoleSql,
+  buildGrantSql,
+  buildTableGrantsSql,
+  commonPrivileges,
+  PRIVILEGES_LOCK_SQL,
+  roleOwnerOf,
+} from "../../components/sql/roles";
 import { validateGrantArgs, validateRoleArgs } from "../../components/validate/roles";
 import { securityConfigProblems, serverOptionsOf } from "../../stacks/security";
 import { mainConnection } from "./fixtures";
@@ -18,10 +25,13 @@ const ATTRIBUTES = {
 
 describe("roles and grants: SQL, validation and the stack's security keys", () => {
   it("creates a role with every attribute spelt out, names and password quoted, and marks it as pgtier's", () => {
-    assert.deepEqual(buildCreateRoleSql('we"ird', ATTRIBUTES, "it's"), [
+    assert.deepEqual(buildCreateRoleSql('we"ird', ATTRIBUTES, "it's", "urn:pulumi:dev::p::pgtier:index:Role::r"), [
       `CREATE ROLE "we""ird" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION CONNECTION LIMIT -1 PASSWORD 'it''s'`,
-      `COMMENT ON ROLE "we""ird" IS 'managed by pgtier'`,
+      `COMMENT ON ROLE "we""ird" IS 'managed by pgtier: urn:pulumi:dev::p::pgtier:index:Role::r'`,
     ]);
+    assert.equal(roleOwnerOf("managed by pgtier: urn:x"), "urn:x");
+    assert.equal(roleOwnerOf("made by hand"), undefined);
+    assert.equal(roleOwnerOf(null), undefined);
   });
 
   it("revokes then grants, so the role holds exactly the list; an empty list only revokes", () => {

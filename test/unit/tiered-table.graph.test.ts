@@ -181,6 +181,20 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
     assert.equal((unwrapSecrets(partition("emp_2024").archive) as { grants?: unknown }).grants, undefined);
   });
 
+  it("with fdwRoles.passwordFile, keeps the roles' passwords in the main instance's passfile, not in the mappings", async () => {
+    await tieredTable({ fdwRoles: { passwordFile: true } });
+    const file = registered.find((r) => r.type === "pgtier:index:PasswordFile");
+    assert.ok(file, "a PasswordFile is registered");
+    assert.deepEqual(
+      (unwrapSecrets(file.inputs.entries) as Record<string, unknown>[]).map((e) => [e.host, e.port, e.database, e.user]),
+      [["pgtier-test-archive", 5432, "archive_db", "employees_fdw_reader"]],
+    );
+    const mapping = registered.find((r) => r.type === "pgtier:index:UserMapping")!;
+    assert.equal(mapping.inputs.password, undefined);
+    const server = registered.find((r) => r.type === "pgtier:index:ForeignServer")!;
+    assert.equal((unwrapSecrets(server.inputs.options) as Record<string, unknown>).passfile, "/var/lib/postgresql/data/pgtier.pgpass");
+  });
+
   it("archives 2024 through archive_server and keeps 2025 and 2026 local", async () => {
     await tieredTable();
     assert.deepEqual(

@@ -71,6 +71,7 @@ describe("TLS: certificates, pg_hba.conf and settings", () => {
         connection: { host: "h", port: 5432, user: "u", database: "d" },
         certPem: "-----BEGIN CERTIFICATE-----",
         keyPem: "k",
+        caPem: "-----BEGIN CERTIFICATE-----",
         sslOnlyRoles: ["Bad"],
       }).map((f) => f.property),
       ["keyPem", "sslOnlyRoles[0]"],

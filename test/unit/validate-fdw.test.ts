@@ -21,7 +21,7 @@ const mapping = { connection: mainConnection, server: "archive_server", remoteUs
 const SERVER_OPTION_NAMES =
   "analyze_sampling, application_name, async_capable, batch_size, connect_timeout, extensions, fdw_startup_cost, fdw_tuple_cost, " +
   "fetch_size, gssencmode, keep_connections, keepalives, keepalives_count, keepalives_idle, keepalives_interval, options, " +
-  "parallel_abort, parallel_commit, sslcert, sslcompression, sslcrl, sslkey, sslmode, sslrootcert, sslsni, target_session_attrs, " +
+  "parallel_abort, parallel_commit, passfile, sslcert, sslcompression, sslcrl, sslkey, sslmode, sslrootcert, sslsni, target_session_attrs, " +
   "tcp_user_timeout, truncatable, updatable, use_remote_estimate";
 
 describe("validateDatabaseArgs and validateExtensionArgs", () => {
@@ -148,16 +148,15 @@ describe("validateUserMappingArgs", () => {
     assert.deepEqual(validateUserMappingArgs({ ...mapping, localUser: "app_user" }), []);
   });
 
-  it("refuses a missing password, explaining why postgres_fdw needs it", () => {
-    const expected = [
+  it("refuses an empty password, and takes none for a mapping whose password is in the server's passfile", () => {
+    assert.deepEqual(validateUserMappingArgs({ ...mapping, password: "" }), [
       {
         property: "password",
         reason:
-          "password is required: postgres_fdw refuses password-less mappings for non-superusers; pass the remote role's password as a secret",
+          "password must be a non-empty string (a secret); leave it out only when the server's passfile holds it, which postgres_fdw allows for superuser local roles",
       },
-    ];
-    assert.deepEqual(validateUserMappingArgs({ ...mapping, password: undefined }), expected);
-    assert.deepEqual(validateUserMappingArgs({ ...mapping, password: "" }), expected);
+    ]);
+    assert.deepEqual(validateUserMappingArgs({ ...mapping, password: undefined }), []);
   });
 
   it("refuses a hostile local role and server", () => {

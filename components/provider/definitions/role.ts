@@ -15,7 +15,7 @@ import {
   buildCreateRoleSql,
   buildDropRoleSql,
   ownedRelationsSql,
-  ROLE_COMMENT,
+  roleOwnerOf,
   RoleAttributes,
   roleAttributesOf,
   RoleRow,
@@ -95,18 +95,23 @@ export const role: ResourceDefinition<RoleInputs, RoleOutputs> = {
    */
   async create(op, inputs) {
     const loginPassword = inputs.password ?? generatePassword();
+    const owner = op.urn ?? op.label;
     await withSession(op, inputs.connection, async (s) => {
       const found = await readRoleRow(s, inputs.name);
-      if (found && found.comment !== ROLE_COMMENT && !inputs.adopt) {
+      const madeBy = found ? roleOwnerOf(found.comment) : undefined;
+      if (found && madeBy !== owner && !inputs.adopt) {
+        const who = madeBy
+          ? `another pgtier resource made it (${madeBy}), and two resources cannot share a role`
+          : "pgtier did not create it";
         throw new Error(
-          `${op.label}: role ${JSON.stringify(inputs.name)} already exists on ${inputs.connection.host}:${inputs.connection.port} and pgtier did not create it; ` +
-            `set adopt to take it over (its attributes and password become the program's), or give this Role another name — nothing was changed`,
+          `${op.label}: role ${JSON.stringify(inputs.name)} already exists on ${inputs.connection.host}:${inputs.connection.port} and ${who}; ` +
+            `give this Role another name (a TieredTable's fdwRoles.reader/writer), or set adopt to take it over (its attributes and password become the program's) — nothing was changed`,
         );
       }
       await s.runAll(
         found
-          ? [buildAlterRoleSql(inputs.name, inputs, loginPassword), buildCommentOnRoleSql(inputs.name)]
-          : buildCreateRoleSql(inputs.name, inputs, loginPassword),
+          ? [buildAlterRoleSql(inputs.name, inputs, loginPassword), buildCommentOnRoleSql(inputs.name, owner)]
+          : buildCreateRoleSql(inputs.name, inputs, loginPassword, owner),
       );
     });
     return { id: inputs.name, outputs: { loginPassword } };

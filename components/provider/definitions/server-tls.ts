@@ -10,17 +10,14 @@
  */
 import { tlsSession, withSession } from "../../db/client";
 import { Session } from "../../db/session";
+import { readServerFile, sameText, serverPaths, writeServerFile } from "../../db/server-files";
 import { Reader } from "../../model/reader";
 import { Connection, readConnection } from "../../model/types";
 import {
   buildSslOffSql,
   buildSslOnSql,
-  buildWriteFileSql,
   hbaErrorsSql,
-  holdFileContentSql,
-  readServerFileSql,
   reloadSql,
-  serverPathsSql,
   sslOnlyRolesIn,
   sslSettingSql,
   TLS_FILES,
@@ -61,28 +58,6 @@ function readServerTlsInputs(r: Reader): ServerTlsInputs {
 /** Whether two role lists name the same roles, in any order. */
 function sameRoles(a: readonly string[], b: readonly string[]): boolean {
   return [...a].sort().join(",") === [...b].sort().join(",");
-}
-
-/** Writes `text` to the server file `path`, as the server's user (mode 0600), in one transaction. */
-async function writeServerFile(s: Session, path: string, text: string): Promise<void> {
-  await s.transaction(async () => {
-    await s.rows(holdFileContentSql, [text]);
-    await s.run(buildWriteFileSql(path));
-  });
-}
-
-/** Two files' texts are the same but for trailing line breaks. */
-function sameText(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.trimEnd() === b.trimEnd();
-}
-
-async function readServerFile(s: Session, path: string): Promise<string | undefined> {
-  return (await s.first<{ text: string | null }>(readServerFileSql, [path]))?.text ?? undefined;
-}
-
-async function pathsOf(s: Session): Promise<{ dataDir: string; hbaFile: string }> {
-  const row = await s.first<{ data_dir: string; hba_file: string }>(serverPathsSql);
-  return { dataDir: row!.data_dir, hbaFile: row!.hba_file };
 }
 
 /**
@@ -131,7 +106,7 @@ async function reloadAndCheck(op: Operation, s: Session, inputs: ServerTlsInputs
 /** Writes the files, turns ssl on, writes pg_hba.conf, reloads and checks a TLS session. */
 async function apply(op: Operation, t: ServerTlsInputs): Promise<ServerTlsOutputs> {
   return withSession(op, t.connection, async (s) => {
-    const { dataDir, hbaFile } = await pathsOf(s);
+    const { dataDir, hbaFile } = await serverPaths(s);
     await writeServerFile(s, `${dataDir}/${TLS_FILES.cert}`, t.certPem);
     await writeServerFile(s, `${dataDir}/${TLS_FILES.key}`, t.keyPem);
     await writeServerFile(s, `${dataDir}/${TLS_FILES.ca}`, t.caPem);
@@ -159,7 +134,7 @@ export const serverTls: ResourceDefinition<ServerTlsInputs, ServerTlsOutputs> = 
   /** What is on the server now: ssl off, a file replaced or a role's line removed by hand shows as drift. */
   async read(op, _id, t, stored) {
     return withSession(op, t.connection, async (s) => {
-      const { dataDir, hbaFile } = await pathsOf(s);
+      const { dataDir, hbaFile } = await serverPaths(s);
       const setting = await s.first<{ ssl: string; cert_file: string }>(sslSettingSql);
       const pgtierCert = setting?.ssl === "on" && setting.cert_file === `${dataDir}/${TLS_FILES.cert}`;
       const cert = pgtierCert ? await readServerFile(s, `${dataDir}/${TLS_FILES.cert}`) : undefined;
@@ -183,7 +158,7 @@ export const serverTls: ResourceDefinition<ServerTlsInputs, ServerTlsOutputs> = 
   /** Turns ssl off and removes pgtier's pg_hba.conf lines; the files stay in the data directory, unused. */
   async delete(op, _id, t) {
     await withSession(op, t.connection, async (s) => {
-      const { hbaFile } = await pathsOf(s);
+      const { hbaFile } = await serverPaths(s);
       const hba = await readServerFile(s, hbaFile);
       if (hba !== undefined && withoutPgtierBlock(hba) !== hba) {
         await writeServerFile(s, hbaFile, withoutPgtierBlock(hba));

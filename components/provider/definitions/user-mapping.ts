@@ -20,7 +20,8 @@ export interface UserMappingInputs {
   /** Local role, `PUBLIC` or `CURRENT_USER`; the connection's role when not given. */
   readonly localUser?: string;
   readonly remoteUser: string;
-  readonly password: string;
+  /** None: libpq reads it from the server's passfile. */
+  readonly password?: string;
 }
 
 function readUserMappingInputs(r: Reader): UserMappingInputs {
@@ -30,7 +31,7 @@ function readUserMappingInputs(r: Reader): UserMappingInputs {
     localUser: r.optionalText("localUser"),
     // A refresh of a mapping whose user option was dropped by hand stores none (check requires one in inputs).
     remoteUser: r.optionalText("remoteUser") ?? "",
-    password: r.text("password"),
+    password: r.optionalText("password"),
   };
 }
 
@@ -40,7 +41,7 @@ function localUserOf(m: UserMappingInputs): string {
 }
 
 function mappingOptions(m: UserMappingInputs): Record<string, string> {
-  return { user: m.remoteUser, password: m.password };
+  return m.password === undefined ? { user: m.remoteUser } : { user: m.remoteUser, password: m.password };
 }
 
 /** Runs `statements`, then a connection through the server, in one transaction. */
@@ -73,6 +74,7 @@ export const userMapping: ResourceDefinition<UserMappingInputs, object> = {
   async read(op, _id, m) {
     const role = localUserOf(m) === "PUBLIC" ? "public" : localUserOf(m);
     const found = await withSession(op, m.connection, (s) => readUserMapping(s, m.server, role));
+    // A password set by hand where the program reads it from a passfile shows as drift; one removed by hand is left unseen.
     return found && { ...m, remoteUser: found.user ?? "", password: found.password ?? m.password };
   },
 
