@@ -25,6 +25,7 @@ import {
   restoredSum,
   sql,
   tableSum,
+  fdwGrantsOn,
 } from "../support/rotation";
 import { backupDir, skipAfterFirstFailure, useStack } from "../support/stack";
 
@@ -130,11 +131,7 @@ describe("e2e: a yearly table rotated over two year boundaries", function () {
     assert.deepEqual(after.emp_2024, before.emp_2024);
     assert.deepEqual(await tableSum(archive, "emp_2025"), after.emp_2025, "the archive table holds what the main instance reads");
     // The table rotated in is the FDW roles' (granted before the cutover; the reads above went through the mapped role).
-    const grants = await sql<{ grantee: string; p: string }>(
-      archive,
-      `SELECT grantee, string_agg(privilege_type, ',' ORDER BY privilege_type) AS p FROM information_schema.role_table_grants
-        WHERE table_name = 'emp_2025' AND grantee LIKE 'employees_fdw_%' GROUP BY grantee ORDER BY grantee`,
-    );
+    const grants = await fdwGrantsOn(archive, "emp_2025");
     assert.deepEqual(grants, [
       { grantee: "employees_fdw_reader", p: "SELECT" },
       { grantee: "employees_fdw_writer", p: "DELETE,INSERT,SELECT,UPDATE" },

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { archiveDb, Database, Endpoint, insertRows, mainDb, partitionSums, sql } from "../support/rotation";
+import { archiveDb, Database, Endpoint, fdwGrantsOn, insertRows, mainDb, partitionSums, sql } from "../support/rotation";
 import { skipAfterFirstFailure, stateText, useStack } from "../support/stack";
 
 const PASSWORD = "staging-e2e-5d1f";
@@ -124,11 +124,7 @@ describe("e2e: the staging setup (two archives, FDW roles, TLS verify-full) thro
     const before = await partitionSums(main);
     const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
-    const grants = await sql<{ grantee: string; p: string }>(
-      recent,
-      `SELECT grantee, string_agg(privilege_type, ',' ORDER BY privilege_type) AS p FROM information_schema.role_table_grants
-        WHERE table_name = 'emp_2026' AND grantee LIKE 'employees_fdw_%' GROUP BY grantee ORDER BY grantee`,
-    );
+    const grants = await fdwGrantsOn(recent, "emp_2026");
     assert.deepEqual(grants, [
       { grantee: "employees_fdw_reader", p: "SELECT" },
       { grantee: "employees_fdw_writer", p: "DELETE,INSERT,SELECT,UPDATE" },

@@ -231,3 +231,13 @@ export class ConcurrentWriter {
     }
   }
 }
+
+/** The FDW roles' privileges on an archive table, as information_schema lists them: role and its privileges, sorted. */
+export function fdwGrantsOn(archive: Database, table: string): Promise<{ grantee: string; p: string }[]> {
+  return sql<{ grantee: string; p: string }>(
+    archive,
+    `SELECT grantee, string_agg(privilege_type, ',' ORDER BY privilege_type) AS p FROM information_schema.role_table_grants
+      WHERE table_name = $1 AND grantee LIKE '%\\_fdw\\_%' GROUP BY grantee ORDER BY grantee`,
+    [table],
+  );
+}
