@@ -7,24 +7,46 @@
  */
 import {
   buildRemoveFileSql,
+  buildRenameFilesSql,
   buildWriteFileSql,
-  FILE_DELIMITER,
-  FILE_QUOTE,
   holdFileContentSql,
+  pendingPathOf,
+  QUIET_LOG_SQL,
   readServerFileSql,
   serverPathsSql,
 } from "../sql/tls";
 import { Session } from "./session";
 
-/** Writes `text` to the server file `path`, in one transaction. */
-export async function writeServerFile(s: Session, path: string, text: string): Promise<void> {
-  if (text.includes(FILE_DELIMITER) || text.includes(FILE_QUOTE)) {
-    throw new Error(`${s.label}: the content for ${path} holds a control character (\\x01 or \\x02) pgtier cannot write; remove it`);
+/**
+ * Writes files on the server as one change: each to a pending name, then all
+ * renamed over their names by one shell, so a failure half way leaves the
+ * old files (a certificate never beside another certificate's key). The
+ * content never reaches the server's log. Line ends are \n; a \r, or the
+ * two control characters COPY is told to use, are refused.
+ */
+export async function writeServerFiles(s: Session, files: readonly { path: string; text: string }[]): Promise<void> {
+  for (const f of files) {
+    if (/[\r\u0001\u0002]/.test(f.text.replace(/\r\n/g, "\n"))) {
+      throw new Error(
+        `${s.label}: the content for ${f.path} holds a carriage return or a control character (\\x01, \\x02) pgtier cannot write; remove it`,
+      );
+    }
   }
   await s.transaction(async () => {
-    await s.rows(holdFileContentSql, [text]);
-    await s.run(buildWriteFileSql(path));
+    for (const sql of QUIET_LOG_SQL) {
+      await s.run(sql);
+    }
+    for (const f of files) {
+      await s.rows(holdFileContentSql, [f.text.replace(/\r\n/g, "\n")]);
+      await s.run(buildWriteFileSql(pendingPathOf(f.path)));
+    }
   });
+  await s.run(buildRenameFilesSql(files.map((f) => f.path)));
+}
+
+/** Writes one file on the server (see {@link writeServerFiles}). */
+export function writeServerFile(s: Session, path: string, text: string): Promise<void> {
+  return writeServerFiles(s, [{ path, text }]);
 }
 
 /** A server file's text, or undefined when it is missing. */

@@ -15,6 +15,28 @@ export const TLS_FILES = { cert: "pgtier_server.crt", key: "pgtier_server.key", 
 /** The data directory and the pg_hba.conf in use. */
 export const serverPathsSql = `SELECT current_setting('data_directory') AS data_dir, current_setting('hba_file') AS hba_file`;
 
+/**
+ * Keeps what a transaction writes out of the server's log: the bind
+ * parameter holding a key or a password file is logged in full by
+ * log_statement = all or log_min_duration_statement otherwise.
+ */
+export const QUIET_LOG_SQL = [
+  "SET LOCAL log_statement = 'none'",
+  "SET LOCAL log_min_duration_statement = -1",
+  "SET LOCAL log_parameter_max_length = 0",
+] as const;
+
+/** Where a file is written first, then renamed over its name: a reader never sees half of it. */
+export function pendingPathOf(path: string): string {
+  return `${path}.pgtier-new`;
+}
+
+/** Renames written files over their names, in order, in one shell (a key and its certificate change together). */
+export function buildRenameFilesSql(paths: readonly string[]): string {
+  const program = paths.map((p) => `mv -f ${quoteShellWord(pendingPathOf(p))} ${quoteShellWord(p)}`).join(" && ");
+  return `COPY (SELECT 1 WHERE false) TO PROGRAM ${quoteLiteral(program)}`;
+}
+
 /** Holds a file's content (`$1`) for the rest of the transaction, for {@link buildWriteFileSql}. */
 export const holdFileContentSql = `SELECT set_config('pgtier.file_content', $1, true)`;
 

@@ -28,7 +28,20 @@ export function validateAuthorityArgs(news: Record<string, unknown>): CheckFailu
   checkString("commonName", news.commonName, failures);
   checkDays("validityDays", news.validityDays, 1, 36500, failures);
   checkDays("renewBeforeDays", news.renewBeforeDays, 0, 36500, failures);
+  checkRenewal(news, 3650, 90, failures);
   return failures;
+}
+
+/** A certificate renewed before it is issued would be renewed at every preview. */
+function checkRenewal(news: Record<string, unknown>, validity: number, renewBefore: number, failures: CheckFailure[]): void {
+  const v = news.validityDays ?? validity;
+  const r = news.renewBeforeDays ?? renewBefore;
+  if (typeof v === "number" && typeof r === "number" && v <= r) {
+    failures.push({
+      property: "renewBeforeDays",
+      reason: `renewBeforeDays (${r}) must be less than validityDays (${v}), or the certificate is due for renewal as soon as it is issued`,
+    });
+  }
 }
 
 /** Validates `ServerCertificate` inputs. */
@@ -39,6 +52,7 @@ export function validateServerCertificateArgs(news: Record<string, unknown>): Ch
   checkString("commonName", news.commonName, failures);
   checkDays("validityDays", news.validityDays, 1, 3650, failures);
   checkDays("renewBeforeDays", news.renewBeforeDays, 0, 3650, failures);
+  checkRenewal(news, 365, 30, failures);
   const names = news.dnsNames;
   if (!isUnknown(names) && (!Array.isArray(names) || names.length === 0)) {
     failures.push({

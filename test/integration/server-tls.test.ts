@@ -59,6 +59,31 @@ describe("certificates and ServerTls (integration)", () => {
     return outs;
   }
 
+  it("refuses a key that is not the certificate's, leaving ssl off and the FDW role's login as it was", async () => {
+    const cert = await certificateFor("mismatched-cert", [pair.archiveAlias]);
+    const other = await certificateFor("other-key", [pair.archiveAlias]);
+    const bad = new ResourceUnderTest(provider, "ServerTls", "bad-tls");
+
+    // WHEN
+    const message = await rejectionOf(
+      bad.create({
+        connection: connectionOf(pair.archive),
+        certPem: cert.certPem,
+        keyPem: secret(other.keyPem),
+        caPem: ca.certPem,
+        sslOnlyRoles: ["fdw_reader"],
+      }),
+    );
+
+    // THEN
+    assert.match(message, /the instance did not accept a TLS session with the new certificate after a reload/);
+    assert.doesNotMatch(message, /PRIVATE KEY/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const [ssl] = await query<{ ssl: string }>(connectionOf(pair.archive), "SELECT current_setting('ssl') AS ssl");
+    assert.equal(ssl.ssl, "off", "ssl is off again, so the next start of the server does not fail on it");
+    assert.equal(await plainLogin(reader()), "ok", "pg_hba.conf was not changed: the role still gets in");
+  });
+
   const archiveTls = new ResourceUnderTest(provider, "ServerTls", "archive-tls");
   let tlsId: string;
   let tlsState: Props;
@@ -170,14 +195,20 @@ describe("certificates and ServerTls (integration)", () => {
 
   it("renews a certificate due for renewal: the diff shows notAfter", async () => {
     const cert = new ResourceUnderTest(provider, "ServerCertificate", "short");
-    const { id, outs, inputs } = await cert.create({
+    const made = await cert.create({
       caCertPem: ca.certPem,
       caKeyPem: secret(ca.keyPem),
       commonName: "short",
       dnsNames: ["short"],
-      validityDays: 20,
+      validityDays: 60,
     });
-    const diff = await provider.detailedDiff(cert.urn, id, { ...inputs, ...outs }, inputs);
-    assert.deepEqual(diff.changed, ["notAfter"], "20 days left, renewed 30 days ahead");
+    const state = { ...made.inputs, ...made.outs };
+    assert.deepEqual((await provider.detailedDiff(cert.urn, made.id, state, made.inputs)).changed, [], "60 days left: not due");
+    // Time passes: 20 days left, renewed 30 days ahead.
+    const later = { ...state, notAfter: new Date(Date.now() + 20 * 86_400_000).toISOString() };
+    assert.deepEqual((await provider.detailedDiff(cert.urn, made.id, later, made.inputs)).changed, ["notAfter"]);
+    const renewed = await cert.update(made.id, later, made.inputs);
+    assert.ok(Date.parse(String(renewed.notAfter)) > Date.now() + 59 * 86_400_000, "a new certificate, valid 60 days");
+    assert.notEqual(renewed.certPem, made.outs.certPem);
   });
 });

@@ -1,7 +1,15 @@
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import { createAuthority, dueForRenewal, issueServerCertificate, signedBy } from "../../components/tls/certificates";
-import { buildSslOnSql, sslOnlyRolesIn, withoutPgtierBlock, withPgtierBlock } from "../../components/sql/tls";
+import { quoteShellWord } from "../../components/sql/quote";
+import {
+  buildRenameFilesSql,
+  buildSslOnSql,
+  pendingPathOf,
+  sslOnlyRolesIn,
+  withoutPgtierBlock,
+  withPgtierBlock,
+} from "../../components/sql/tls";
 import { validateServerCertificateArgs, validateServerTlsArgs } from "../../components/validate/tls";
 import { securityConfigProblems, serverOptionsOf } from "../../stacks/security";
 
@@ -45,6 +53,30 @@ describe("TLS: certificates, pg_hba.conf and settings", () => {
     assert.equal(withoutPgtierBlock(once), HBA);
     assert.equal(withPgtierBlock(once, []), HBA);
     assert.deepEqual(sslOnlyRolesIn(HBA), []);
+  });
+
+  it("writes files under a pending name and renames them together, paths quoted for the shell and for SQL", () => {
+    assert.equal(quoteShellWord("/data/it's"), String.raw`'/data/it'\''s'`);
+    assert.equal(
+      buildRenameFilesSql(["/d/a.crt", "/d/a.key"]),
+      "COPY (SELECT 1 WHERE false) TO PROGRAM 'mv -f ''/d/a.crt.pgtier-new'' ''/d/a.crt'' && mv -f ''/d/a.key.pgtier-new'' ''/d/a.key'''",
+    );
+    assert.equal(pendingPathOf("/d/k"), "/d/k.pgtier-new");
+  });
+
+  it("refuses a certificate that would be due for renewal as soon as it is issued", () => {
+    const failures = validateServerCertificateArgs({
+      caCertPem: "-----BEGIN CERTIFICATE-----",
+      caKeyPem: "-----BEGIN PRIVATE KEY-----",
+      commonName: "a",
+      dnsNames: ["a"],
+      validityDays: 30,
+      renewBeforeDays: 30,
+    });
+    assert.deepEqual(
+      failures.map((f) => f.reason),
+      ["renewBeforeDays (30) must be less than validityDays (30), or the certificate is due for renewal as soon as it is issued"],
+    );
   });
 
   it("turns ssl on with files in the data directory, quoted", () => {

@@ -10,7 +10,7 @@
  */
 import { tlsSession, withSession } from "../../db/client";
 import { Session } from "../../db/session";
-import { readServerFile, sameText, serverPaths, writeServerFile } from "../../db/server-files";
+import { readServerFile, sameText, serverPaths, writeServerFile, writeServerFiles } from "../../db/server-files";
 import { Reader } from "../../model/reader";
 import { Connection, readConnection } from "../../model/types";
 import {
@@ -71,8 +71,10 @@ async function writeHba(op: Operation, s: Session, hbaFile: string, roles: reado
   if (sameText(after, before)) {
     return;
   }
+  const known = new Set((await s.rows<{ error: string }>(hbaErrorsSql)).map((e) => e.error));
   await writeServerFile(s, hbaFile, after);
-  const errors = await s.rows<{ line_number: number; error: string }>(hbaErrorsSql);
+  // Only errors pgtier's lines bring: a file that already had one is the admin's to fix, not a reason to refuse TLS.
+  const errors = (await s.rows<{ line_number: number; error: string }>(hbaErrorsSql)).filter((e) => !known.has(e.error));
   if (errors.length > 0) {
     await writeServerFile(s, hbaFile, before);
     throw new Error(
@@ -104,17 +106,38 @@ async function reloadAndCheck(op: Operation, s: Session, inputs: ServerTlsInputs
 }
 
 /** Writes the files, turns ssl on, writes pg_hba.conf, reloads and checks a TLS session. */
+/**
+ * Writes the files (the certificate and its key change together), turns
+ * ssl on and checks a TLS session; only then keeps the roles to TLS in
+ * pg_hba.conf, so a certificate the server refuses never locks them out.
+ * When the check fails, ssl is turned off again unless it was on before,
+ * so the next start of the server does not fail on it.
+ */
 async function apply(op: Operation, t: ServerTlsInputs): Promise<ServerTlsOutputs> {
   return withSession(op, t.connection, async (s) => {
     const { dataDir, hbaFile } = await serverPaths(s);
-    await writeServerFile(s, `${dataDir}/${TLS_FILES.cert}`, t.certPem);
-    await writeServerFile(s, `${dataDir}/${TLS_FILES.key}`, t.keyPem);
-    await writeServerFile(s, `${dataDir}/${TLS_FILES.ca}`, t.caPem);
+    const before = await s.first<{ ssl: string }>(sslSettingSql);
+    await writeServerFiles(s, [
+      { path: `${dataDir}/${TLS_FILES.cert}`, text: t.certPem },
+      { path: `${dataDir}/${TLS_FILES.key}`, text: t.keyPem },
+      { path: `${dataDir}/${TLS_FILES.ca}`, text: t.caPem },
+    ]);
     for (const sql of buildSslOnSql(dataDir)) {
       await s.run(sql);
     }
+    try {
+      await reloadAndCheck(op, s, t, t.caPem);
+    } catch (err) {
+      if (before?.ssl !== "on") {
+        for (const sql of buildSslOffSql()) {
+          await s.run(sql);
+        }
+        await s.rows(reloadSql);
+      }
+      throw err;
+    }
     await writeHba(op, s, hbaFile, t.sslOnlyRoles);
-    await reloadAndCheck(op, s, t, t.caPem);
+    await s.rows(reloadSql);
     return { caFile: `${dataDir}/${TLS_FILES.ca}` };
   });
 }
