@@ -22,6 +22,16 @@ export interface DockerPostgresArgs {
    */
   readonly hostPort?: pulumi.Input<number>;
   /**
+   * Publish on the host (127.0.0.1 only); unpublished, pgtier reaches the container at its address on `network` (Linux hosts).
+   * @default true
+   */
+  readonly publish?: pulumi.Input<boolean>;
+  /**
+   * More networks to join, e.g. the main instance on the archives' internal network.
+   * @default []
+   */
+  readonly extraNetworks?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Superuser name.
    * @default "postgres"
    */
@@ -58,7 +68,9 @@ export class DockerPostgres extends pulumi.ComponentResource {
         containerName: args.containerName,
         network: args.network,
         volume: this.volume.name,
-        hostPort: args.hostPort ?? 0,
+        hostPort: args.publish === false ? undefined : (args.hostPort ?? 0),
+        publish: args.publish,
+        extraNetworks: args.extraNetworks,
         user: args.user ?? "postgres",
         password: pulumi.secret(args.password),
         database: args.database,

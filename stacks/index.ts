@@ -45,6 +45,9 @@
  *                    (default false)
  *   passwordFile     the FDW roles' passwords in a password file on the main instance (the guide's .pgpass, read by the
  *                    foreign servers' passfile) instead of in the user mappings (default false)
+ *   isolateArchives  archive containers on an internal Docker network of their own, which the main instance joins too;
+ *                    an archive is published on the host (127.0.0.1) only when its port is configured, and pgtier
+ *                    reaches it by its address otherwise (Linux hosts) (default false)
  *   serverOptions    more postgres_fdw server options, e.g. {"fetch_size": "50000"} (default the guide's fetch_size 10000,
  *                    use_remote_estimate true)
  */
@@ -69,7 +72,7 @@ const prefix = config.get("namePrefix") ?? `pgtier-${pulumi.getStack()}`;
 const image = config.get("image") ?? "pgtier/postgres:15";
 const mainConfig = config.getObject<ServerConfig>("main");
 const archivesGiven = config.getObject<ArchiveConfig[]>("archives");
-const archiveConfigs = archivesGiven ?? [{ name: "archive", port: config.getNumber("archivePort") ?? 0 }];
+const archiveConfigs = archivesGiven ?? [{ name: "archive", port: config.getNumber("archivePort") }];
 const security: SecurityConfig = {
   fdwRoles: config.getBoolean("fdwRoles"),
   writableArchives: config.getObject<string[]>("writableArchives"),
@@ -78,12 +81,14 @@ const security: SecurityConfig = {
   serverOptions: config.getObject<Record<string, string>>("serverOptions"),
   tls: config.getBoolean("tls"),
   passwordFile: config.getBoolean("passwordFile"),
+  isolateArchives: config.getBoolean("isolateArchives"),
 };
 const problems = [
   ...mainConfigProblems(mainConfig),
   ...securityConfigProblems(
     security,
     archiveConfigs.map((a) => a.name),
+    mainConfig !== undefined,
   ),
   // The default archive is a container, which an existing main server cannot reach.
   ...(mainConfig !== undefined && archivesGiven === undefined
@@ -116,28 +121,45 @@ function existingServer(name: string, server: ServerConfig, database: string): P
 
 // Containers share one network, made with the first of them; existing servers need none.
 let network: DockerNetwork | undefined;
+// With pgtier:isolateArchives, the archives' own network: internal, reached from the main instance (which joins it too).
+const archiveNetwork = security.isolateArchives
+  ? new DockerNetwork("archive-network", { name: `${prefix}-archives`, internal: true })
+  : undefined;
 
-/** A container pgtier runs on the stack's network. */
-function container(name: string, database: string, hostPort: number | undefined, retainVolume?: boolean): PostgresInstance {
+/**
+ * A container pgtier runs on the stack's network; an archive of an isolated
+ * stack on the archives' internal network instead, published only when its
+ * port is configured.
+ */
+function container(
+  name: string,
+  database: string,
+  hostPort: number | undefined,
+  archive: boolean,
+  retainVolume?: boolean,
+): PostgresInstance {
+  const isolated = archive && archiveNetwork !== undefined;
   return new DockerPostgres(name, {
     image,
     containerName: `${prefix}-${name}`,
-    network: (network ??= new DockerNetwork("network", { name: prefix })).name,
-    hostPort: hostPort ?? 0,
+    network: isolated ? archiveNetwork.name : (network ??= new DockerNetwork("network", { name: prefix })).name,
+    publish: isolated ? hostPort !== undefined : undefined,
+    hostPort: isolated && hostPort === undefined ? undefined : (hostPort ?? 0),
+    extraNetworks: !archive && archiveNetwork ? [archiveNetwork.name] : undefined,
     password: passwordOf(undefined),
     database,
     retainVolume,
   }).instance;
 }
 
-const main = mainConfig ? existingServer("main", mainConfig, "appdb") : container("main", "appdb", config.getNumber("mainPort"));
+const main = mainConfig ? existingServer("main", mainConfig, "appdb") : container("main", "appdb", config.getNumber("mainPort"), false);
 
 const archives: Record<string, PostgresInstance> = {};
 for (const a of archiveConfigs) {
   archives[a.name] =
     a.host !== undefined
       ? existingServer(a.name, a, "archive_db")
-      : container(a.name, "archive_db", a.port, config.getBoolean("keepVolumes") ?? true);
+      : container(a.name, "archive_db", a.port, true, config.getBoolean("keepVolumes") ?? true);
 }
 
 // TLS: the stack's CA, a certificate per instance, TLS on in each; the main instance holds the CA its foreign servers verify against.

@@ -20,14 +20,21 @@ export interface SecurityConfig {
   readonly tls?: boolean;
   /** `pgtier:passwordFile`: the FDW roles' passwords in a password file on the main instance, not in the mappings (default false). */
   readonly passwordFile?: boolean;
+  /** `pgtier:isolateArchives`: archive containers on an internal network, published only when configured (default false). */
+  readonly isolateArchives?: boolean;
 }
 
 /** libpq's sslmode values, weakest first. */
 export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 
 /** Every problem with the security settings; `archives` are the names in `pgtier:archives`. */
-export function securityConfigProblems(c: SecurityConfig, archives: readonly unknown[]): string[] {
+export function securityConfigProblems(c: SecurityConfig, archives: readonly unknown[], mainIsServer = false): string[] {
   const problems: string[] = [];
+  if (c.isolateArchives && mainIsServer) {
+    problems.push(
+      `pgtier:isolateArchives puts archive containers on a Docker network of their own, which an existing main server cannot join; remove it, and isolate the servers' network yourself`,
+    );
+  }
   if (c.sslmode !== undefined && !(SSL_MODES as readonly string[]).includes(c.sslmode)) {
     problems.push(`pgtier:sslmode must be one of ${SSL_MODES.join(", ")}, not ${JSON.stringify(c.sslmode)}`);
   }

@@ -24,12 +24,20 @@ export async function inspectContainer(label: string, name: string): Promise<Con
     const info = await dockerClient().getContainer(name).inspect();
     const binding = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0];
     const requested = info.HostConfig.PortBindings?.[`${CONTAINER_PORT}/tcp`]?.[0]?.HostPort;
+    const running = info.State.Running && !info.State.Restarting && !info.State.Paused;
+    // Not published: reached at its address on its own network (from a Linux host), while it runs.
+    const address = info.NetworkSettings.Networks?.[info.HostConfig.NetworkMode ?? ""]?.IPAddress;
+    const unpublished = requested === undefined;
     return {
-      endpoint: binding ? { host: "127.0.0.1", port: Number(binding.HostPort) } : undefined,
+      endpoint: binding
+        ? { host: "127.0.0.1", port: Number(binding.HostPort) }
+        : unpublished && running && address
+          ? { host: address, port: CONTAINER_PORT }
+          : undefined,
       image: info.Config.Image,
-      running: info.State.Running && !info.State.Restarting && !info.State.Paused,
+      running,
       status: info.State.Status,
-      pinned: !!requested && requested !== "0",
+      pinned: unpublished || (!!requested && requested !== "0"),
     };
   } catch (err) {
     if (isNotFound(err)) {

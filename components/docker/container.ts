@@ -8,7 +8,7 @@ import { PassThrough, Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { Endpoint } from "../model/types";
 import { dockerClient, explainDockerError, isNotFound, MANAGED_LABEL } from "./client";
-import { CONTAINER_PORT } from "./container-state";
+import { CONTAINER_PORT, inspectContainer } from "./container-state";
 import { freePort } from "./ports";
 
 export { CONTAINER_PORT, ContainerState, inspectContainer, notRunningError } from "./container-state";
@@ -29,6 +29,10 @@ export interface PostgresContainer {
   readonly volume: string;
   /** Port on 127.0.0.1 to publish 5432 on; 0 or none: a free one, picked when the container is created. */
   readonly hostPort?: number;
+  /** Publish on the host at all; unpublished, the runner reaches it at its address on `network` (Linux). Default true. */
+  readonly publish?: boolean;
+  /** More networks to join, e.g. the main instance on the archives' internal network. */
+  readonly extraNetworks?: readonly string[];
   /** Extra environment. */
   readonly env?: Readonly<Record<string, string>>;
   /** Superuser created on first start. */
@@ -99,10 +103,11 @@ function isPortTaken(err: unknown): boolean {
   return /port is already allocated|address already in use/i.test(message);
 }
 
-/** Creates and starts the container with 5432 published on 127.0.0.1:`port`. */
-async function startOn(c: PostgresContainer, port: number): Promise<void> {
+/** Creates and starts the container, with 5432 published on 127.0.0.1:`port` unless it is not to be published. */
+async function startOn(c: PostgresContainer, port: number | undefined): Promise<void> {
   const name = c.containerName;
-  const container = await dockerClient().createContainer({
+  const docker = dockerClient();
+  const container = await docker.createContainer({
     name,
     Image: c.image,
     Env: [
@@ -124,7 +129,7 @@ async function startOn(c: PostgresContainer, port: number): Promise<void> {
       Retries: 30,
     },
     HostConfig: {
-      PortBindings: { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
+      PortBindings: port === undefined ? {} : { [`${CONTAINER_PORT}/tcp`]: [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
       Mounts: [{ Type: "volume", Source: c.volume, Target: DATA_DIR }],
       NetworkMode: c.network,
       // Back by itself after a dockerd restart or a reboot, unless someone stopped it.
@@ -132,6 +137,10 @@ async function startOn(c: PostgresContainer, port: number): Promise<void> {
     },
     NetworkingConfig: { EndpointsConfig: { [c.network]: { Aliases: [name] } } },
   });
+  // Docker's API 1.41 joins one network at create; the others before the start.
+  for (const network of c.extraNetworks ?? []) {
+    await docker.getNetwork(network).connect({ Container: name, EndpointConfig: { Aliases: [name] } });
+  }
   await container.start();
 }
 
@@ -156,6 +165,21 @@ function startFailure(label: string, c: PostgresContainer, port: number, err: un
  */
 export async function startContainer(label: string, c: PostgresContainer, preferred?: number): Promise<Endpoint> {
   await clearLeftover(label, c.containerName);
+  if (c.publish === false) {
+    try {
+      await startOn(c, undefined);
+    } catch (err) {
+      await removeContainer(c.containerName).catch(() => undefined);
+      throw startFailure(label, c, 0, err);
+    }
+    const found = await inspectContainer(label, c.containerName);
+    if (!found?.endpoint) {
+      throw new Error(
+        `${label}: container ${c.containerName} started but has no address on network ${c.network}; see docker inspect ${c.containerName}`,
+      );
+    }
+    return found.endpoint;
+  }
   const fixed = c.hostPort ? c.hostPort : undefined;
   for (let attempt = 1; ; attempt++) {
     const port = fixed ?? (attempt === 1 && preferred ? preferred : await freePort());

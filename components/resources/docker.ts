@@ -8,6 +8,18 @@ export interface DockerObjectArgs {
   readonly name: pulumi.Input<string>;
 }
 
+/** Arguments of {@link DockerNetwork}. */
+export interface DockerNetworkArgs extends DockerObjectArgs {
+  /**
+   * An internal network (Docker's `--internal`): its containers reach each
+   * other and nothing outside it, and nothing outside reaches them but
+   * through a container on it too (the host itself still can, by address,
+   * on Linux). Changing it replaces the network.
+   * @default false
+   */
+  readonly internal?: pulumi.Input<boolean>;
+}
+
 /** A user-defined bridge network; containers on it reach each other by container name. */
 export class DockerNetwork extends pulumi.CustomResource {
   /** The network's name. */
@@ -15,7 +27,7 @@ export class DockerNetwork extends pulumi.CustomResource {
   /** Docker's id of the network. */
   declare readonly networkId: pulumi.Output<string>;
 
-  constructor(name: string, args: DockerObjectArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: DockerNetworkArgs, opts?: pulumi.CustomResourceOptions) {
     super(pgtierType("DockerNetwork"), name, registerArgs(args, ["networkId"]), opts);
   }
 }

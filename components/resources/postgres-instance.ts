@@ -22,6 +22,19 @@ export interface PostgresInstanceArgs {
    */
   readonly hostPort?: pulumi.Input<number>;
   /**
+   * Publish the container on the host (on 127.0.0.1 only). Unpublished,
+   * pgtier reaches it at its address on its network, which a Linux host can
+   * (Docker Desktop cannot: publish it there).
+   * @default true
+   */
+  readonly publish?: pulumi.Input<boolean>;
+  /**
+   * More Docker networks to join (the main instance on the archives'
+   * internal network). Changing them re-creates the container on its volume.
+   * @default []
+   */
+  readonly extraNetworks?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Extra environment for the container, e.g. POSTGRES_INITDB_ARGS.
    * @default {}
    */

@@ -17,9 +17,15 @@ export function checkDockerName(property: string, value: unknown, failures: Chec
 }
 
 /** Validates `DockerNetwork` / `DockerVolume` inputs. */
-export function validateDockerObjectArgs(news: Record<string, unknown>): CheckFailure[] {
+export function validateDockerObjectArgs(news: Record<string, unknown>, noun: "network" | "volume" = "network"): CheckFailure[] {
   const failures: CheckFailure[] = [];
   checkDockerName("name", news.name, failures);
+  if (news.internal !== undefined && !isUnknown(news.internal) && (noun !== "network" || typeof news.internal !== "boolean")) {
+    failures.push({
+      property: "internal",
+      reason: noun === "network" ? "internal must be true or false" : "only a network can be internal",
+    });
+  }
   return failures;
 }
 
@@ -41,6 +47,19 @@ export function validatePostgresInstanceArgs(news: Record<string, unknown>): Che
     checkDockerName("volume", news.volume, failures);
     if (news.hostPort !== undefined) {
       checkPort("hostPort", news.hostPort, failures, true);
+    }
+    if (news.publish === false && typeof news.hostPort === "number" && news.hostPort !== 0) {
+      failures.push({
+        property: "hostPort",
+        reason: `hostPort ${news.hostPort} is given but publish is false; leave hostPort out, or publish the instance`,
+      });
+    }
+    if (news.extraNetworks !== undefined && !isUnknown(news.extraNetworks)) {
+      if (!Array.isArray(news.extraNetworks)) {
+        failures.push({ property: "extraNetworks", reason: "extraNetworks must be a list of Docker network names" });
+      } else {
+        news.extraNetworks.forEach((n, i) => checkDockerName(`extraNetworks[${i}]`, n, failures));
+      }
     }
     checkStringMap("env", news.env, failures);
   }

@@ -233,6 +233,8 @@ export interface PublishedView {
   readonly container: boolean;
   /** Its `endpoint` output: the address the container's port is published on. */
   readonly endpoint: Maybe<Readonly<Record<string, Maybe<unknown>>>> | undefined;
+  /** Its `publish` input: false for a container not published at all (its endpoint is then its address on its network). */
+  readonly published?: boolean;
 }
 
 /** The loopback addresses a port may be published on. */
@@ -243,7 +245,7 @@ export const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"] as const;
  * only. An existing server is not published by pgtier, so it is not checked.
  */
 export function publishedProblem(i: PublishedView): string | undefined {
-  if (!i.container || i.endpoint === UNKNOWN || i.endpoint === undefined) {
+  if (!i.container || i.published === false || i.endpoint === UNKNOWN || i.endpoint === undefined) {
     return undefined;
   }
   const host = i.endpoint.host;

@@ -215,6 +215,7 @@ new PolicyPack("pgtier", {
           resource: args.name,
           container: container !== undefined,
           endpoint: input(args.props, "endpoint") as Maybe<Bag> | undefined,
+          published: input(args.props, "publish") !== false,
         });
         if (problem) {
           report(problem);

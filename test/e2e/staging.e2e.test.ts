@@ -9,12 +9,13 @@
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { archiveDb, Database, Endpoint, fdwGrantsOn, insertRows, mainDb, partitionSums, sql } from "../support/rotation";
+import { dockerClient } from "../../components/docker/client";
 import { skipAfterFirstFailure, stateText, useStack } from "../support/stack";
 
 const PASSWORD = "staging-e2e-5d1f";
 
 describe("e2e: the staging setup (two archives, FDW roles, TLS verify-full) through the Pulumi CLI", function () {
-  const { stackName, stack } = useStack("staging", PASSWORD, {
+  const { stackName, prefix, stack } = useStack("staging", PASSWORD, {
     archives: JSON.stringify([
       { name: "archive-old", to: "2025-01-01" },
       { name: "archive-recent", from: "2025-01-01" },
@@ -25,6 +26,7 @@ describe("e2e: the staging setup (two archives, FDW roles, TLS verify-full) thro
     futurePeriods: "0",
     tls: "true",
     passwordFile: "true",
+    isolateArchives: "true",
   });
   skipAfterFirstFailure();
   this.timeout(180_000);
@@ -54,6 +56,20 @@ describe("e2e: the staging setup (two archives, FDW roles, TLS verify-full) thro
       const [ssl] = await sql<{ ssl: string }>(db, "SELECT current_setting('ssl') AS ssl");
       assert.equal(ssl.ssl, "on");
     }
+  });
+
+  it("keeps the archives on an internal network of their own, unpublished; the main instance joins it and is published on 127.0.0.1", async () => {
+    const docker = dockerClient();
+    const archivesNet = await docker.getNetwork(`${prefix}-archives`).inspect();
+    assert.equal(archivesNet.Internal, true);
+    for (const name of ["archive-old", "archive-recent"]) {
+      const info = await docker.getContainer(`${prefix}-${name}`).inspect();
+      assert.deepEqual(Object.keys(info.NetworkSettings.Networks), [`${prefix}-archives`], name);
+      assert.deepEqual(info.HostConfig.PortBindings ?? {}, {}, `${name} is not published`);
+    }
+    const mainInfo = await docker.getContainer(`${prefix}-main`).inspect();
+    assert.deepEqual(Object.keys(mainInfo.NetworkSettings.Networks).sort(), [prefix, `${prefix}-archives`].sort());
+    assert.equal(mainInfo.HostConfig.PortBindings?.["5432/tcp"]?.[0]?.HostIp, "127.0.0.1");
   });
 
   it("reads every year through employees over encrypted FDW sessions as the FDW roles, never a superuser", async () => {

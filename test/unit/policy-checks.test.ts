@@ -109,6 +109,11 @@ describe("policy checks", () => {
     assert.equal(at(UNKNOWN), undefined);
     assert.equal(at("db.example.com", false), undefined);
     assert.match(at("0.0.0.0")!, /^PostgresInstance "i" publishes PostgreSQL on 0\.0\.0\.0:5432, beyond 127\.0\.0\.1/);
+    // An unpublished container's endpoint is its address on its own network, not a publication.
+    assert.equal(
+      publishedProblem({ resource: "i", container: true, published: false, endpoint: { host: "172.18.0.2", port: 5432 } as never }),
+      undefined,
+    );
   });
 
   it("passwords in the stack's config: every password key must be secret", () => {

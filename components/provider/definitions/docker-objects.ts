@@ -13,6 +13,8 @@ import { ResourceDefinition } from "../definition";
 export interface DockerObjectInputs {
   /** Docker name. */
   readonly name: string;
+  /** A network that reaches nothing outside itself (Docker's `--internal`); networks only. */
+  readonly internal?: boolean;
 }
 
 /** What a named Docker object type does with the engine, and what it outputs. */
@@ -25,8 +27,8 @@ interface NamedObjectApi<O extends object> {
   readonly busyHint: string;
   /** The output a diff shows as changed when the object was removed by hand. */
   readonly output: Extract<keyof O, string>;
-  inspect(docker: Docker, name: string): Promise<{ labels: Record<string, string>; outputs: O }>;
-  create(docker: Docker, name: string, labels: Record<string, string>): Promise<O>;
+  inspect(docker: Docker, name: string): Promise<{ labels: Record<string, string>; outputs: O; internal?: boolean }>;
+  create(docker: Docker, inputs: DockerObjectInputs, labels: Record<string, string>): Promise<O>;
   remove(docker: Docker, name: string): Promise<unknown>;
   decodeOutputs(r: Reader): O;
 }
@@ -44,11 +46,11 @@ async function inspectIfPresent<O extends object>(api: NamedObjectApi<O>, label:
 }
 
 /** Creates the object, labelled as pgtier's. */
-async function createObject<O extends object>(api: NamedObjectApi<O>, label: string, name: string): Promise<O> {
+async function createObject<O extends object>(api: NamedObjectApi<O>, label: string, inputs: DockerObjectInputs): Promise<O> {
   try {
-    return await api.create(dockerClient(), name, { [MANAGED_LABEL]: "true" });
+    return await api.create(dockerClient(), inputs, { [MANAGED_LABEL]: "true" });
   } catch (err) {
-    throw explainDockerError(label, `create ${api.noun} ${name}`, err);
+    throw explainDockerError(label, `create ${api.noun} ${inputs.name}`, err);
   }
 }
 
@@ -57,13 +59,14 @@ function namedObject<O extends object>(api: NamedObjectApi<O>): ResourceDefiniti
   return {
     name: api.resource,
     defaults: {},
-    // Docker networks and volumes cannot be renamed.
-    diff: { update: [], replace: ["name"], deleteBeforeReplace: true },
-    validate: (news) => validateDockerObjectArgs(news),
-    decode: (r) => ({ name: r.text("name") }),
+    // Docker networks and volumes cannot be renamed, nor a network made internal.
+    diff: { update: [], replace: ["name", "internal"], deleteBeforeReplace: true },
+    validate: (news) => validateDockerObjectArgs(news, noun),
+    decode: (r) => ({ name: r.text("name"), internal: r.optionalFlag("internal") }),
     decodeOutputs: (r) => api.decodeOutputs(r),
 
-    async create(op, { name }) {
+    async create(op, inputs) {
+      const { name } = inputs;
       const existing = await inspectIfPresent(api, op.label, name);
       if (existing) {
         // One pgtier made earlier (a crash, or a volume retained on destroy) is adopted.
@@ -72,9 +75,14 @@ function namedObject<O extends object>(api: NamedObjectApi<O>): ResourceDefiniti
             `${op.label}: a Docker ${noun} named ${JSON.stringify(name)} already exists and was not created by pgtier; choose another name, or remove it if it is not needed (docker ${noun} rm ${name})`,
           );
         }
+        if (existing.internal !== undefined && existing.internal !== (inputs.internal ?? false)) {
+          throw new Error(
+            `${op.label}: the Docker ${noun} ${JSON.stringify(name)} pgtier made earlier is ${existing.internal ? "" : "not "}internal, and the program wants it ${inputs.internal ? "" : "not "}internal; remove it (docker ${noun} rm ${name}) and run pulumi up again`,
+          );
+        }
         return { id: name, outputs: existing.outputs };
       }
-      return { id: name, outputs: await createObject(api, op.label, name) };
+      return { id: name, outputs: await createObject(api, op.label, inputs) };
     },
 
     // Removed by hand: the next diff shows it, and the update creates it again.
@@ -85,10 +93,10 @@ function namedObject<O extends object>(api: NamedObjectApi<O>): ResourceDefiniti
       return found && { ...inputs, ...found.outputs };
     },
 
-    async update(op, id) {
+    async update(op, id, _olds, news) {
       // Every input replaces: an update only creates again what was removed by hand.
       const found = await inspectIfPresent(api, op.label, id);
-      return found ? found.outputs : createObject(api, op.label, id);
+      return found ? found.outputs : createObject(api, op.label, news);
     },
 
     async delete(op, id) {
@@ -110,10 +118,10 @@ export const dockerNetwork = namedObject<{ readonly networkId: string }>({
   busyHint: "are containers still attached?",
   async inspect(docker, name) {
     const n = await docker.getNetwork(name).inspect();
-    return { labels: n.Labels ?? {}, outputs: { networkId: n.Id } };
+    return { labels: n.Labels ?? {}, outputs: { networkId: n.Id }, internal: n.Internal === true };
   },
-  async create(docker, name, labels) {
-    const n = await docker.createNetwork({ Name: name, Driver: "bridge", Labels: labels });
+  async create(docker, { name, internal }, labels) {
+    const n = await docker.createNetwork({ Name: name, Driver: "bridge", Internal: internal === true, Labels: labels });
     return { networkId: n.id };
   },
   remove: (docker, name) => docker.getNetwork(name).remove(),
@@ -129,7 +137,7 @@ export const dockerVolume = namedObject<{ readonly mountpoint: string }>({
     const v = await docker.getVolume(name).inspect();
     return { labels: v.Labels ?? {}, outputs: { mountpoint: v.Mountpoint } };
   },
-  async create(docker, name, labels) {
+  async create(docker, { name }, labels) {
     await docker.createVolume({ Name: name, Labels: labels });
     return { mountpoint: (await docker.getVolume(name).inspect()).Mountpoint };
   },

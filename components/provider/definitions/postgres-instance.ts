@@ -68,6 +68,8 @@ function readInstanceInputs(r: Reader): PostgresInstanceInputs {
     network: r.text("network"),
     volume: r.text("volume"),
     hostPort: r.optionalNumber("hostPort"),
+    publish: r.optionalFlag("publish"),
+    extraNetworks: r.has("extraNetworks") ? r.textList("extraNetworks") : undefined,
     env: r.optionalTextMap("env"),
     ...credentials,
   };
@@ -167,7 +169,7 @@ export const postgresInstance: ResourceDefinition<PostgresInstanceInputs, Postgr
   // the entrypoint only applies POSTGRES_PASSWORD to an empty data directory.
   diff: {
     update: ["password", "host", "port", "internalHost", "internalPort"],
-    replace: ["image", "containerName", "network", "volume", "hostPort", "user", "database", "env"],
+    replace: ["image", "containerName", "network", "volume", "hostPort", "publish", "extraNetworks", "user", "database", "env"],
     deleteBeforeReplace: true,
   },
   validate: (news) => validatePostgresInstanceArgs(news),
