@@ -16,7 +16,7 @@ import { CheckFailure } from "./model/types";
 import { formatTimeline, Layout, PlannedPartition, planLayout, PolicyError, TierPolicy } from "./planner/plan-layout";
 import { ForeignServer } from "./resources/fdw";
 import { PostgresInstance } from "./resources/postgres-instance";
-import { PartitionedTable } from "./resources/tables";
+import { MonitoringViews, PartitionedTable } from "./resources/tables";
 import { TieredPartition } from "./resources/tiered-partition";
 import { DEFAULT_SERVER_OPTIONS, partitionArgs, TableSpec, wireArchiveAccess, wirePartitionedTable } from "./wiring";
 
@@ -81,6 +81,13 @@ export interface TieredTableArgs {
    * @default {} (`<table>_fdw_reader` and `<table>_fdw_writer`, every archive read-only)
    */
   readonly fdwRoles?: FdwRolesArgs | false;
+  /**
+   * The guide's monitoring views on the main instance (a {@link MonitoringViews}):
+   * `archive_health`, `archive_health_estimated` and `partition_query_stats`,
+   * or other names. `false` makes none.
+   * @default {} (the guide's names)
+   */
+  readonly monitoring?: { readonly healthView?: string; readonly statsView?: string } | false;
 }
 
 /**
@@ -226,6 +233,19 @@ export class TieredTable extends pulumi.ComponentResource {
       // Every mapping, not only this partition's: an archived partition's
       // delete (a decommission) must run before any server it used goes.
       this.partitions[p.name] = this.partition(name, args, p, Object.values(access.mappings));
+    }
+    if (args.monitoring !== false) {
+      new MonitoringViews(
+        `${name}-monitoring`,
+        {
+          connection: main,
+          parent: this.table.name,
+          parentSchema: args.table.schema,
+          partitionKey: args.table.partitionKey,
+          ...args.monitoring,
+        },
+        { parent: this },
+      );
     }
     this.registerOutputs({ table: this.table.name, timeline: this.timeline });
   }

@@ -14,6 +14,7 @@ import { certificateAuthority, serverCertificate } from "./definitions/certifica
 import { grant } from "./definitions/grant";
 import { localPartition } from "./definitions/local-partition";
 import { partitionedTable } from "./definitions/partitioned-table";
+import { monitoringViews } from "./definitions/monitoring-views";
 import { passwordFile } from "./definitions/password-file";
 import { postgresInstance } from "./definitions/postgres-instance";
 import { role } from "./definitions/role";
@@ -43,6 +44,7 @@ export const resourceTypes: readonly ResourceType[] = [
   defineResource(serverCertificate),
   defineResource(serverTls),
   defineResource(passwordFile),
+  defineResource(monitoringViews),
 ];
 
 /** Resource types by name (the last part of the type token). */

@@ -166,3 +166,48 @@ export class ArchiveTable extends pulumi.CustomResource {
     super(pgtierType("ArchiveTable"), name, registerArgs(args, []), opts);
   }
 }
+
+/** Arguments of {@link MonitoringViews}. */
+export interface MonitoringViewsArgs {
+  /** Connection to the main instance's database. */
+  readonly connection: pulumi.Input<ConnectionArgs>;
+  /**
+   * Schema for the views.
+   * @default "public"
+   */
+  readonly schema?: pulumi.Input<string>;
+  /** The partitioned table they watch. */
+  readonly parent: pulumi.Input<string>;
+  /**
+   * Its schema.
+   * @default "public"
+   */
+  readonly parentSchema?: pulumi.Input<string>;
+  /** Its partition key: each partition's earliest and latest value are shown. */
+  readonly partitionKey: pulumi.Input<string>;
+  /**
+   * The health view (one row per partition: type, server, bounds, exact row
+   * count, size, index size, earliest and latest key, checked_at); a second
+   * view `<healthView>_estimated` gives the planner's estimates instead of
+   * counting. Changing it replaces the views.
+   * @default "archive_health" (the guide's)
+   */
+  readonly healthView?: pulumi.Input<string>;
+  /**
+   * The query statistics view (scans, tuples, maintenance per partition).
+   * @default "partition_query_stats" (the guide's)
+   */
+  readonly statsView?: pulumi.Input<string>;
+}
+
+/**
+ * The guide's monitoring views for one partitioned table, generated from the
+ * catalog (a function walks the partitions at query time), so rotations,
+ * restores and decommissions show at once. See docs/operations.md for what
+ * each column costs.
+ */
+export class MonitoringViews extends pulumi.CustomResource {
+  constructor(name: string, args: MonitoringViewsArgs, opts?: pulumi.CustomResourceOptions) {
+    super(pgtierType("MonitoringViews"), name, registerArgs(args, []), opts);
+  }
+}

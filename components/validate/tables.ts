@@ -92,3 +92,19 @@ export function validateArchiveTableArgs(news: Record<string, unknown>): CheckFa
   checkBounds(news.from, news.to, failures);
   return failures;
 }
+
+/** Validates `MonitoringViews` inputs. */
+export function validateMonitoringViewsArgs(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkConnection(news.connection, failures);
+  for (const key of ["schema", "parent", "parentSchema", "partitionKey", "healthView", "statsView"]) {
+    checkIdentifier(key, news[key], failures);
+  }
+  if (typeof news.healthView === "string" && news.healthView === news.statsView) {
+    failures.push({
+      property: "statsView",
+      reason: `healthView and statsView are both ${JSON.stringify(news.statsView)}; give them different names`,
+    });
+  }
+  return failures;
+}

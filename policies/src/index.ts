@@ -209,18 +209,21 @@ new PolicyPack("pgtier", {
     {
       name: "instance-loopback-only",
       description: "Container instances publish PostgreSQL on 127.0.0.1 only.",
-      validateResource: forType(TYPE.postgresInstance, (args, report) => {
-        const container = input(args.props, "image");
-        const problem = publishedProblem({
-          resource: args.name,
-          container: container !== undefined,
-          endpoint: input(args.props, "endpoint") as Maybe<Bag> | undefined,
-          published: input(args.props, "publish") !== false,
-        });
-        if (problem) {
-          report(problem);
+      // A stack policy: the engine gives it each resource's outputs (where a container is published is an output),
+      // while a resource policy sees only inputs.
+      validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+        for (const r of args.resources.filter((x) => x.type === TYPE.postgresInstance)) {
+          const problem = publishedProblem({
+            resource: r.name,
+            container: input(r.props, "image") !== undefined,
+            endpoint: input(r.props, "endpoint") as Maybe<Bag> | undefined,
+            published: input(r.props, "publish") !== false,
+          });
+          if (problem) {
+            report(problem, r.urn);
+          }
         }
-      }),
+      },
     },
   ],
 });

@@ -32,7 +32,7 @@ describe("e2e: SIGKILL during pulumi up, then a rerun converges", function () {
     assert.equal(up.summary.result, "succeeded");
 
     const preview = await stack().preview({ color: "never" });
-    assert.deepEqual(preview.changeSummary, { same: 21 });
+    assert.deepEqual(preview.changeSummary, { same: 22 });
 
     const containers = await new Docker().listContainers({ all: true, filters: { name: [prefix] } });
     assert.deepEqual(containers.map((c) => c.Names[0]).sort(), [`/${prefix}-archive`, `/${prefix}-main`]);

@@ -40,7 +40,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     // WHEN
     const preview = await stack().preview({ color: "never", diff: false });
     // THEN: every resource is planned, none exists yet
-    assert.equal(preview.changeSummary.create, 21);
+    assert.equal(preview.changeSummary.create, 22);
     assert.equal(await dockerObjectExists("container", `${prefix}-main`), false);
     assert.match(preview.stdout, /pgtier:index:TieredPartition\s+employees-emp_2024\s+create/);
   });
@@ -48,14 +48,14 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
   it("creates the topology, and a second preview changes nothing", async () => {
     const up = await stack().up({ color: "never" });
     assert.equal(up.summary.result, "succeeded");
-    assert.equal(up.summary.resourceChanges?.create, 21);
+    assert.equal(up.summary.resourceChanges?.create, 22);
     main = up.outputs.mainEndpoint.value as Endpoint;
     archive = up.outputs.archiveEndpoint.value as Endpoint;
     assert.equal(main.host, "127.0.0.1");
 
     const again = await stack().preview({ color: "never" });
     assert.deepEqual(Object.keys(again.changeSummary), ["same"]);
-    assert.equal(again.changeSummary.same, 21);
+    assert.equal(again.changeSummary.same, 22);
   });
 
   it("keeps the passwords out of the state in plain text", () => {
@@ -110,6 +110,21 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     const generated = mapping.options.find((o) => o.startsWith("password="))!.slice("password=".length);
     assert.equal(generated.length, 32);
     assert.equal(stateText(stackName).includes(generated), false);
+  });
+
+  it("answers the guide's monitoring query: archive_health has one row per partition, with exact counts", async () => {
+    const rows = await sql<{ partition: string; type: string; row_count: string }>(
+      main,
+      "appdb",
+      "SELECT * FROM archive_health ORDER BY partition DESC",
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.partition, r.type, Number(r.row_count)]),
+      [
+        ["emp_2025", "Local", 3],
+        ["emp_2024", "Foreign", 4],
+      ],
+    );
   });
 
   it("prunes a 2024 query to one Foreign Scan with the WHERE clause pushed down", async () => {
@@ -182,8 +197,8 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     assert.equal(up.summary.resourceChanges?.replace ?? 0, 0);
     assert.equal(
       up.summary.resourceChanges?.update,
-      14,
-      "2 instances and the 12 objects that connect with it (6 of them the FDW roles and their grants)",
+      15,
+      "2 instances and the 13 objects that connect with it (6 of them the FDW roles and their grants, 1 the monitoring views)",
     );
     await assert.rejects(sql(main, "appdb", "SELECT 1"), /password authentication failed/);
     password = "e2e-Rotated-2b9d";
@@ -194,7 +209,7 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
 
   it("destroys everything: containers, volumes, network", async () => {
     const result = await stack().destroy({ color: "never" });
-    assert.equal(result.summary.resourceChanges?.delete, 21);
+    assert.equal(result.summary.resourceChanges?.delete, 22);
     for (const [kind, name] of [
       ["container", `${prefix}-main`],
       ["container", `${prefix}-archive`],

@@ -280,6 +280,27 @@ const expectations: Record<
       fileName: ["other.pgpass", "replace"],
     },
   },
+  MonitoringViews: {
+    deleteBeforeReplace: true,
+    base: {
+      connection: mainConnection,
+      schema: "public",
+      parent: "employees",
+      parentSchema: "public",
+      partitionKey: "hire_date",
+      healthView: "archive_health",
+      statsView: "partition_query_stats",
+    },
+    changes: {
+      connection: [{ ...mainConnection, port: 15999 }, "update"],
+      parent: ["staff", "update"],
+      parentSchema: ["hr", "update"],
+      partitionKey: ["id", "update"],
+      schema: ["ops", "replace"],
+      healthView: ["health", "replace"],
+      statsView: ["stats", "replace"],
+    },
+  },
   ServerTls: {
     deleteBeforeReplace: false,
     base: { connection: mainConnection, certPem: "c", keyPem: "k", caPem: "ca", sslOnlyRoles: [] },

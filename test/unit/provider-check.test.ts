@@ -49,6 +49,7 @@ describe("URNs", () => {
       "ForeignServer",
       "Grant",
       "LocalPartition",
+      "MonitoringViews",
       "PartitionedTable",
       "PasswordFile",
       "PostgresInstance",
@@ -180,7 +181,7 @@ describe("PgtierProvider.check", () => {
     const bad = "urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024";
     await assert.rejects(provider.check(bad, {}, {}), {
       message:
-        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant, CertificateAuthority, ServerCertificate, ServerTls, PasswordFile',
+        'pgtier has no resource type "ForeignTable" (from urn:pulumi:dev::pgtier::pgtier:index:ForeignTable::emp_2024); known types: DockerNetwork, DockerVolume, PostgresInstance, Database, Extension, ForeignServer, UserMapping, PartitionedTable, LocalPartition, ArchiveTable, ForeignPartition, TieredPartition, Role, Grant, CertificateAuthority, ServerCertificate, ServerTls, PasswordFile, MonitoringViews',
     });
   });
 });

@@ -121,6 +121,7 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
         "pgtier:index:Grant employees-archive-fdw-reader-usage",
         "pgtier:index:Grant employees-archive-fdw-writer-connect",
         "pgtier:index:Grant employees-archive-fdw-writer-usage",
+        "pgtier:index:MonitoringViews employees-monitoring",
         "pgtier:index:PartitionedTable employees-table",
         "pgtier:index:Role employees-archive-fdw-reader",
         "pgtier:index:Role employees-archive-fdw-writer",

@@ -1,0 +1,104 @@
+/**
+ * The guide's monitoring views, generated from the catalog so they stay
+ * right as partitions rotate: a function walks the parent's partitions in
+ * pg_inherits at query time (never a UNION per partition written out), and
+ * the views select from it. Pure builders; names and literals go through
+ * quote.ts.
+ */
+import { TableName } from "../model/types";
+import { quoteLiteral, quoteQualified } from "./quote";
+
+/** The function behind a health view: `<view>_rows`. */
+export function healthFunctionOf(view: string): string {
+  return `${view}_rows`;
+}
+
+/**
+ * `<view>_rows(exact)`: one row per partition of `parent` — name, Local or
+ * Foreign, its foreign server, its bounds, rows (an exact count(*), pushed
+ * down to the archive for a foreign partition; or, not exact, the planner's
+ * estimate on the main instance: pg_class.reltuples, unknown for a foreign
+ * table nobody analyzed), size and index size (local only: a foreign
+ * partition's bytes are on its archive), earliest and latest partition key,
+ * and when it was checked.
+ */
+export function buildHealthFunctionSql(schema: string, view: string, parent: Required<TableName>, partitionKey: string): string {
+  const fn = quoteQualified(schema, healthFunctionOf(view));
+  const parentLiteral = quoteLiteral(quoteQualified(parent.schema, parent.name));
+  const key = quoteLiteral(partitionKey);
+  return `CREATE OR REPLACE FUNCTION ${fn}(exact boolean DEFAULT true)
+RETURNS TABLE (partition text, type text, server text, bounds text, row_count bigint, size text, index_size text,
+               earliest_date text, latest_date text, checked_at timestamptz)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $pgtier$
+DECLARE
+  p record;
+  n bigint;
+BEGIN
+  FOR p IN
+    SELECT c.oid, c.relname, c.relkind, ns.nspname, pg_get_expr(c.relpartbound, c.oid) AS bound, s.srvname, c.reltuples
+      FROM pg_inherits i
+      JOIN pg_class c ON c.oid = i.inhrelid
+      JOIN pg_namespace ns ON ns.oid = c.relnamespace
+      LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+      LEFT JOIN pg_foreign_server s ON s.oid = ft.ftserver
+     WHERE i.inhparent = ${parentLiteral}::regclass
+     ORDER BY c.relname
+  LOOP
+    EXECUTE format('SELECT min(%1$I)::text, max(%1$I)::text, CASE WHEN $1 THEN count(*) END FROM %2$I.%3$I', ${key}, p.nspname, p.relname)
+      INTO earliest_date, latest_date, n USING exact;
+    partition := p.relname;
+    type := CASE WHEN p.relkind = 'f' THEN 'Foreign' ELSE 'Local' END;
+    server := p.srvname;
+    bounds := p.bound;
+    row_count := CASE WHEN exact THEN n WHEN p.reltuples >= 0 THEN p.reltuples::bigint END;
+    size := CASE WHEN p.relkind <> 'f' THEN pg_size_pretty(pg_total_relation_size(p.oid)) END;
+    index_size := CASE WHEN p.relkind <> 'f' THEN pg_size_pretty(pg_indexes_size(p.oid)) END;
+    checked_at := now();
+    RETURN NEXT;
+  END LOOP;
+END
+$pgtier$`;
+}
+
+/** The views: exact counts (the guide's `archive_health`), and one from statistics that reads nothing from the archives' tables. */
+export function buildHealthViewsSql(schema: string, view: string): string[] {
+  const fn = quoteQualified(schema, healthFunctionOf(view));
+  return [
+    `CREATE OR REPLACE VIEW ${quoteQualified(schema, view)} AS SELECT * FROM ${fn}(true)`,
+    `CREATE OR REPLACE VIEW ${quoteQualified(schema, `${view}_estimated`)} AS SELECT * FROM ${fn}(false)`,
+  ];
+}
+
+/**
+ * The guide's `partition_query_stats`, for the parent's partitions as
+ * pg_inherits has them now (not a name pattern): scans, rows read and
+ * written, maintenance. A foreign partition has no statistics on the main
+ * instance; its row shows its type and nulls.
+ */
+export function buildQueryStatsViewSql(schema: string, view: string, parent: Required<TableName>): string {
+  return `CREATE OR REPLACE VIEW ${quoteQualified(schema, view)} AS
+SELECT ns.nspname AS schemaname, c.relname AS tablename,
+       CASE WHEN c.relkind = 'f' THEN 'Foreign' ELSE 'Local' END AS partition_type,
+       t.seq_scan, t.seq_tup_read, t.idx_scan, t.idx_tup_fetch, t.n_tup_ins, t.n_tup_upd, t.n_tup_del,
+       t.last_vacuum, t.last_analyze
+  FROM pg_catalog.pg_inherits i
+  JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+  JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_stat_user_tables t ON t.relid = c.oid
+ WHERE i.inhparent = ${quoteLiteral(quoteQualified(parent.schema, parent.name))}::regclass
+ ORDER BY c.relname`;
+}
+
+/** Drops what the builders made; already gone is fine. */
+export function buildDropMonitoringSql(schema: string, view: string, statsView: string): string[] {
+  return [
+    `DROP VIEW IF EXISTS ${quoteQualified(schema, view)}`,
+    `DROP VIEW IF EXISTS ${quoteQualified(schema, `${view}_estimated`)}`,
+    `DROP FUNCTION IF EXISTS ${quoteQualified(schema, healthFunctionOf(view))}(boolean)`,
+    `DROP VIEW IF EXISTS ${quoteQualified(schema, statsView)}`,
+  ];
+}
+
+/** Which of the views exist, by name (`$1` schema, `$2` names). */
+export const viewsPresentSql = `SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = $1 AND c.relkind = 'v' AND c.relname = ANY($2::text[])`;

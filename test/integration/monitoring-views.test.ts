@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PgtierProvider } from "../../components/provider/provider";
+import { connectionOf, execAll, PostgresPair, query } from "../support/postgres";
+import { ResourceUnderTest } from "../support/provider";
+import { loadEmployees, TieredPartitionUnderTest, useTieredPair, yearInputs } from "../support/tiered";
+
+interface HealthRow {
+  partition: string;
+  type: string;
+  server: string | null;
+  bounds: string;
+  row_count: string | null;
+  size: string | null;
+  earliest_date: string;
+  latest_date: string;
+}
+
+describe("MonitoringViews (integration)", () => {
+  const provider = new PgtierProvider();
+  const started = useTieredPair(provider);
+  const views = new ResourceUnderTest(provider, "MonitoringViews", "employees-monitoring");
+  let pair: PostgresPair;
+  let backups: string;
+
+  before(() => {
+    pair = started();
+    backups = fs.mkdtempSync(path.join(os.tmpdir(), "pgtier-monitoring-"));
+  });
+
+  after(() => {
+    fs.rmSync(backups, { recursive: true, force: true });
+  });
+
+  /** The guide's own monitoring query. */
+  async function health(view = "archive_health"): Promise<HealthRow[]> {
+    return query<HealthRow>(connectionOf(pair.main), `SELECT * FROM ${view} ORDER BY partition DESC`);
+  }
+
+  it("follows the layout as it rotates: exact counts, types, servers and bounds before and after an archiving and a decommission", async () => {
+    const main = connectionOf(pair.main);
+    const made = await views.create({ connection: main, parent: "employees", partitionKey: "hire_date" });
+    const backup = { location: backups };
+    const y2024 = new TieredPartitionUnderTest("emp-2024");
+    const y2025 = new TieredPartitionUnderTest("emp-2025");
+    const a = await y2024.create(yearInputs(pair, 2024, "archive", { backup }));
+    const l = await y2025.create(yearInputs(pair, 2025, "local", { backup }));
+    await loadEmployees(main, 2024, 40);
+    await loadEmployees(main, 2025, 25);
+
+    // THEN: one row per partition, as the catalog has them now
+    const before = await health();
+    assert.deepEqual(
+      before.map((r) => [
+        r.partition,
+        r.type,
+        r.server,
+        r.bounds,
+        Number(r.row_count),
+        r.earliest_date.slice(0, 4),
+        r.latest_date.slice(0, 4),
+      ]),
+      [
+        ["emp_2025", "Local", null, "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", 25, "2025", "2025"],
+        ["emp_2024", "Foreign", "archive_server", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", 40, "2024", "2024"],
+      ],
+    );
+    assert.ok(before[0].size, "a local partition's size");
+    assert.equal(before[1].size, null, "a foreign partition's bytes are on its archive");
+
+    // WHEN: 2025 is archived
+    const archived = await y2025.update(l.id, { ...l.inputs, ...l.outs }, yearInputs(pair, 2025, "archive", { backup }));
+    // THEN
+    assert.deepEqual(
+      (await health()).map((r) => [r.partition, r.type, r.server, Number(r.row_count)]),
+      [
+        ["emp_2025", "Foreign", "archive_server", 25],
+        ["emp_2024", "Foreign", "archive_server", 40],
+      ],
+    );
+
+    // WHEN: 2024 is decommissioned
+    await y2024.delete(a.id, { ...a.inputs, ...a.outs });
+    // THEN
+    assert.deepEqual(
+      (await health()).map((r) => r.partition),
+      ["emp_2025"],
+    );
+    const stats = await query<{ tablename: string; partition_type: string }>(
+      main,
+      "SELECT tablename, partition_type FROM partition_query_stats",
+    );
+    assert.deepEqual(stats, [{ tablename: "emp_2025", partition_type: "Foreign" }]);
+    await y2025.delete(l.id, { ...l.inputs, ...archived });
+    await views.delete(made.id, made.inputs);
+  });
+
+  it("gives estimates without reading the tables, and shows a view dropped by hand on refresh", async () => {
+    const main = connectionOf(pair.main);
+    const made = await views.create({ connection: main, parent: "employees", partitionKey: "hire_date" });
+    await new TieredPartitionUnderTest("emp-2026").create(yearInputs(pair, 2026, "local"));
+    await loadEmployees(main, 2026, 500);
+    await execAll(main, ["ANALYZE emp_2026"]);
+    const [estimated] = await health("archive_health_estimated");
+    assert.equal(Number(estimated.row_count), 500, "the planner's count after ANALYZE");
+
+    // WHEN: a view is dropped by hand
+    await execAll(main, ["DROP VIEW partition_query_stats"]);
+    const found = await views.read(made.id, made.inputs);
+    // THEN: drift, and the update makes it again
+    assert.equal(found?.props.parent, "");
+    await views.update(made.id, found!.props, made.inputs);
+    assert.deepEqual(await query(main, "SELECT tablename FROM partition_query_stats"), [{ tablename: "emp_2026" }]);
+    await views.delete(made.id, made.inputs);
+    assert.equal(await views.read(made.id, made.inputs), undefined);
+  });
+});
