@@ -138,14 +138,17 @@ function container(
   archive: boolean,
   retainVolume?: boolean,
 ): PostgresInstance {
-  const isolated = archive && archiveNetwork !== undefined;
+  // Docker publishes no port of a container whose only network is internal: an archive published by
+  // configuration joins the stack's network too.
+  const isolated = archive && archiveNetwork !== undefined && hostPort === undefined;
+  const stackNetwork = () => (network ??= new DockerNetwork("network", { name: prefix })).name;
   return new DockerPostgres(name, {
     image,
     containerName: `${prefix}-${name}`,
-    network: isolated ? archiveNetwork.name : (network ??= new DockerNetwork("network", { name: prefix })).name,
-    publish: isolated ? hostPort !== undefined : undefined,
-    hostPort: isolated && hostPort === undefined ? undefined : (hostPort ?? 0),
-    extraNetworks: !archive && archiveNetwork ? [archiveNetwork.name] : undefined,
+    network: isolated ? archiveNetwork.name : stackNetwork(),
+    publish: isolated ? false : undefined,
+    hostPort: isolated ? undefined : (hostPort ?? 0),
+    extraNetworks: archiveNetwork && !isolated ? [archiveNetwork.name] : undefined,
     password: passwordOf(undefined),
     database,
     retainVolume,

@@ -19,8 +19,13 @@ export function healthFunctionOf(view: string): string {
  * down to the archive for a foreign partition; or, not exact, the planner's
  * estimate on the main instance: pg_class.reltuples, unknown for a foreign
  * table nobody analyzed), size and index size (local only: a foreign
- * partition's bytes are on its archive), earliest and latest partition key,
- * and when it was checked.
+ * partition's bytes are on its archive), earliest and latest partition key
+ * (not exact: local partitions only, so nothing is read from an archive),
+ * and when it was checked. It runs with the caller's rights (SECURITY
+ * INVOKER): a role that may not read a partition, or has no user mapping
+ * for its server, gets PostgreSQL's error, not the partition's figures.
+ * The comment names the table, so a second table's views of the same name
+ * are refused instead of replacing these.
  */
 export function buildHealthFunctionSql(schema: string, view: string, parent: Required<TableName>, partitionKey: string): string {
   const fn = quoteQualified(schema, healthFunctionOf(view));
@@ -41,11 +46,17 @@ BEGIN
       JOIN pg_namespace ns ON ns.oid = c.relnamespace
       LEFT JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
       LEFT JOIN pg_foreign_server s ON s.oid = ft.ftserver
-     WHERE i.inhparent = ${parentLiteral}::regclass
+     WHERE i.inhparent = pg_catalog.to_regclass(${parentLiteral})
      ORDER BY c.relname
   LOOP
-    EXECUTE format('SELECT min(%1$I)::text, max(%1$I)::text, CASE WHEN $1 THEN count(*) END FROM %2$I.%3$I', ${key}, p.nspname, p.relname)
-      INTO earliest_date, latest_date, n USING exact;
+    earliest_date := NULL;
+    latest_date := NULL;
+    n := NULL;
+    -- Estimates read nothing from an archive: a foreign partition's range is only read when counting.
+    IF exact OR p.relkind <> 'f' THEN
+      EXECUTE format('SELECT min(%1$I)::text, max(%1$I)::text, CASE WHEN $1 THEN count(*) END FROM %2$I.%3$I', ${key}, p.nspname, p.relname)
+        INTO earliest_date, latest_date, n USING exact;
+    END IF;
     partition := p.relname;
     type := CASE WHEN p.relkind = 'f' THEN 'Foreign' ELSE 'Local' END;
     server := p.srvname;
@@ -59,6 +70,28 @@ BEGIN
 END
 $pgtier$`;
 }
+
+/** `COMMENT ON FUNCTION`: which table the views watch. */
+export function buildHealthCommentSql(schema: string, view: string, parent: Required<TableName>): string {
+  return `COMMENT ON FUNCTION ${quoteQualified(schema, healthFunctionOf(view))}(boolean) IS ${quoteLiteral(healthComment(parent))}`;
+}
+
+const HEALTH_COMMENT_PREFIX = "pgtier monitoring of ";
+
+/** The comment of a health function watching `parent`. */
+export function healthComment(parent: Required<TableName>): string {
+  return `${HEALTH_COMMENT_PREFIX}${parent.schema}.${parent.name}`;
+}
+
+/** The table a health function's comment says it watches; undefined when pgtier did not write it. */
+export function watchedTableOf(comment: string | null | undefined): string | undefined {
+  return comment?.startsWith(HEALTH_COMMENT_PREFIX) ? comment.slice(HEALTH_COMMENT_PREFIX.length) : undefined;
+}
+
+/** The comment of an existing health function (`$1` schema, `$2` function name), or none. */
+export const healthCommentSql = `SELECT obj_description(p.oid, 'pg_proc') AS comment
+  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = $1 AND p.proname = $2`;
 
 /** The views: exact counts (the guide's `archive_health`), and one from statistics that reads nothing from the archives' tables. */
 export function buildHealthViewsSql(schema: string, view: string): string[] {
@@ -85,7 +118,7 @@ SELECT ns.nspname AS schemaname, c.relname AS tablename,
   JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
   JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
   LEFT JOIN pg_catalog.pg_stat_user_tables t ON t.relid = c.oid
- WHERE i.inhparent = ${quoteLiteral(quoteQualified(parent.schema, parent.name))}::regclass
+ WHERE i.inhparent = pg_catalog.to_regclass(${quoteLiteral(quoteQualified(parent.schema, parent.name))})
  ORDER BY c.relname`;
 }
 

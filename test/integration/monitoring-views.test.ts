@@ -116,4 +116,28 @@ describe("MonitoringViews (integration)", () => {
     await views.delete(made.id, made.inputs);
     assert.equal(await views.read(made.id, made.inputs), undefined);
   });
+
+  it("refuses to replace views of the same name that another table's views or a hand-made view hold", async () => {
+    const main = connectionOf(pair.main);
+    const first = await views.create({ connection: main, parent: "employees", partitionKey: "hire_date" });
+    await execAll(main, ["CREATE TABLE payroll (paid_on date NOT NULL) PARTITION BY RANGE (paid_on)"]);
+    const other = new ResourceUnderTest(provider, "MonitoringViews", "payroll-monitoring");
+
+    // WHEN / THEN: another table's views under the same names
+    await assert.rejects(other.create({ connection: main, parent: "payroll", partitionKey: "paid_on" }), (err: Error) => {
+      assert.match(
+        err.message,
+        /archive_health.* already exist in public, and they watch public\.employees; give this table's views other names .* nothing was changed/,
+      );
+      return true;
+    });
+    await views.delete(first.id, first.inputs);
+    // The guide's own view, made by hand: not replaced either.
+    await execAll(main, ["CREATE VIEW archive_health AS SELECT 'emp_2024' AS partition"]);
+    await assert.rejects(
+      other.create({ connection: main, parent: "payroll", partitionKey: "paid_on" }),
+      /archive_health already exist in public, and pgtier did not make them/,
+    );
+    await execAll(main, ["DROP VIEW archive_health", "DROP TABLE payroll"]);
+  });
 });

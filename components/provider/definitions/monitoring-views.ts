@@ -10,7 +10,12 @@ import { Reader } from "../../model/reader";
 import { Connection, readConnection } from "../../model/types";
 import {
   buildDropMonitoringSql,
+  buildHealthCommentSql,
   buildHealthFunctionSql,
+  healthComment,
+  healthCommentSql,
+  healthFunctionOf,
+  watchedTableOf,
   buildHealthViewsSql,
   buildQueryStatsViewSql,
   viewsPresentSql,
@@ -53,15 +58,28 @@ function viewNames(v: MonitoringViewsInputs): string[] {
 }
 
 /** Creates or replaces the function and the views, in one transaction. */
-async function apply(op: Operation, v: MonitoringViewsInputs): Promise<void> {
+async function apply(op: Operation, v: MonitoringViewsInputs, olds?: MonitoringViewsInputs): Promise<void> {
   const parent = { schema: v.parentSchema, name: v.parent };
-  await withSession(op, v.connection, (s) =>
-    s.runAll([
+  await withSession(op, v.connection, async (s) => {
+    const found = await s.first<{ comment: string | null }>(healthCommentSql, [v.schema, healthFunctionOf(v.healthView)]);
+    const ours = [healthComment(parent), ...(olds ? [healthComment({ schema: olds.parentSchema, name: olds.parent })] : [])];
+    const mine = found !== undefined && ours.includes(found.comment ?? "");
+    const present = (await s.rows<{ name: string }>(viewsPresentSql, [v.schema, viewNames(v)])).map((r) => r.name);
+    if ((found && !mine) || (!mine && present.length > 0)) {
+      const watched = watchedTableOf(found?.comment);
+      const whose = watched ? `they watch ${watched}` : "pgtier did not make them";
+      throw new Error(
+        `${op.label}: ${present.join(", ") || `${v.healthView}_rows()`} already exist in ${v.schema}, and ${whose}; ` +
+          `give this table's views other names (TieredTable monitoring.healthView and statsView), or drop those — nothing was changed`,
+      );
+    }
+    await s.runAll([
       buildHealthFunctionSql(v.schema, v.healthView, parent, v.partitionKey),
+      buildHealthCommentSql(v.schema, v.healthView, parent),
       ...buildHealthViewsSql(v.schema, v.healthView),
       buildQueryStatsViewSql(v.schema, v.statsView, parent),
-    ]),
-  );
+    ]);
+  });
 }
 
 async function dropAll(op: Operation, v: MonitoringViewsInputs): Promise<void> {
@@ -70,7 +88,13 @@ async function dropAll(op: Operation, v: MonitoringViewsInputs): Promise<void> {
 
 export const monitoringViews: ResourceDefinition<MonitoringViewsInputs, object> = {
   name: "MonitoringViews",
-  defaults: { schema: "public", parentSchema: "public", healthView: "archive_health", statsView: "partition_query_stats" },
+  // The views go beside the table unless told otherwise.
+  defaults: (news) => ({
+    parentSchema: "public",
+    schema: news.parentSchema ?? "public",
+    healthView: "archive_health",
+    statsView: "partition_query_stats",
+  }),
   diff: {
     update: ["connection", "parent", "parentSchema", "partitionKey"],
     replace: ["schema", "healthView", "statsView"],
@@ -94,8 +118,8 @@ export const monitoringViews: ResourceDefinition<MonitoringViewsInputs, object> 
     return present.length === viewNames(v).length ? v : { ...v, parent: "" };
   },
 
-  update: async (op, _id, _olds, news) => {
-    await apply(op, news);
+  update: async (op, _id, olds, news) => {
+    await apply(op, news, olds);
     return {};
   },
 

@@ -130,7 +130,9 @@ async function observeContainer(op: Operation, id: string, c: PostgresInstanceOu
   if (!found.running) {
     throw notRunningError(op.label, id, found.status);
   }
-  return found.endpoint?.port !== c.endpoint.port || !found.pinned ? ["endpoint"] : [];
+  // An unpublished container is reached at its address, which Docker may change on a restart.
+  const moved = found.endpoint?.port !== c.endpoint.port || found.endpoint?.host !== c.endpoint.host;
+  return moved || !found.pinned ? ["endpoint"] : [];
 }
 
 /**
