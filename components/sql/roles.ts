@@ -170,12 +170,17 @@ function onClause(t: GrantTarget): string {
  * holds fewer than both old and new have in common.
  */
 export function buildGrantSql(t: GrantTarget, role: string, privileges: readonly string[], withGrantOption: boolean): string[] {
+  return [PRIVILEGES_LOCK_SQL, ...exactGrantSql(t, role, privileges, withGrantOption)];
+}
+
+/** REVOKE ALL, then GRANT the list (none when it is empty); without the lock. */
+function exactGrantSql(t: GrantTarget, role: string, privileges: readonly string[], withGrantOption: boolean): string[] {
   const revoke = buildRevokeSql(t, role);
   if (privileges.length === 0) {
-    return [PRIVILEGES_LOCK_SQL, revoke];
+    return [revoke];
   }
   const option = withGrantOption ? " WITH GRANT OPTION" : "";
-  return [PRIVILEGES_LOCK_SQL, revoke, `GRANT ${[...privileges].sort().join(", ")} ON ${onClause(t)} TO ${quoteIdent(role)}${option}`];
+  return [revoke, `GRANT ${[...privileges].sort().join(", ")} ON ${onClause(t)} TO ${quoteIdent(role)}${option}`];
 }
 
 /**
@@ -194,7 +199,7 @@ export function buildRevokeSql(t: GrantTarget, role: string): string {
 /** GRANT statements giving each role its privileges on one table (an archive table), after revoking what it had. */
 export function buildTableGrantsSql(table: TableName, grants: readonly { role: string; privileges: readonly string[] }[]): string[] {
   const target: GrantTarget = { objectType: "table", database: "", schema: table.schema ?? "public", objects: [table.name] };
-  const statements = grants.flatMap((g) => buildGrantSql(target, g.role, g.privileges, false).filter((sql) => sql !== PRIVILEGES_LOCK_SQL));
+  const statements = grants.flatMap((g) => exactGrantSql(target, g.role, g.privileges, false));
   return statements.length > 0 ? [PRIVILEGES_LOCK_SQL, ...statements] : [];
 }
 
@@ -221,7 +226,7 @@ export function privilegesSql(objectType: GrantObjectType): string {
   LATERAL ${acl("x.acl", "S", "x.owner")} a WHERE a.grantee = ${grantee}`;
     case "table":
     case "sequence": {
-      const kinds = objectType === "table" ? `('r','p','f','v','m')` : `('S')`;
+      const kinds = relkindsOf(objectType);
       return `${select} FROM (SELECT c.relname AS object, c.relacl AS acl, c.relowner AS owner
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = $2 AND c.relkind IN ${kinds} AND ($3::text[] IS NULL OR c.relname = ANY($3::text[]))) x,
@@ -230,11 +235,30 @@ export function privilegesSql(objectType: GrantObjectType): string {
   }
 }
 
+/** The parameters of {@link privilegesSql} for a target: the role, then what the object type's query takes. */
+export function privilegesParams(t: GrantTarget, role: string): unknown[] {
+  switch (t.objectType) {
+    case "database":
+      return [role, t.database];
+    case "schema":
+      return [role, t.schema ?? "public"];
+    case "foreign_server":
+      return [role, [...t.objects]];
+    default:
+      return [role, t.schema ?? "public", t.objects.length ? [...t.objects] : null];
+  }
+}
+
 /** Names of the objects of a target that exist (tables or sequences in the schema; every object for the other types). */
 export function objectsSql(objectType: "table" | "sequence"): string {
-  const kinds = objectType === "table" ? `('r','p','f','v','m')` : `('S')`;
+  const kinds = relkindsOf(objectType);
   return `SELECT c.relname AS object FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = $1 AND c.relkind IN ${kinds} AND ($2::text[] IS NULL OR c.relname = ANY($2::text[])) ORDER BY 1`;
+}
+
+/** The pg_class kinds a table grant covers (tables, partitioned, foreign, views, materialized views) or a sequence grant. */
+function relkindsOf(objectType: "table" | "sequence"): string {
+  return objectType === "table" ? `('r','p','f','v','m')` : `('S')`;
 }
 
 /** A privilege row of {@link privilegesSql}. */

@@ -77,6 +77,13 @@ export function checkPasswordCharacters(property: string, value: unknown, failur
   }
 }
 
+/** Checks an optional boolean: absent or unknown is fine. */
+export function checkOptionalFlag(property: string, value: unknown, failures: CheckFailure[]): void {
+  if (value !== undefined && !isUnknown(value) && typeof value !== "boolean") {
+    failures.push({ property, reason: `${property} must be true or false, got ${JSON.stringify(value)}` });
+  }
+}
+
 /** Checks a TCP port number. */
 export function checkPort(property: string, value: unknown, failures: CheckFailure[], allowZero = false): void {
   if (isUnknown(value)) {

@@ -1,14 +1,15 @@
 /** Validators for roles and grants. */
 import { isBag } from "../model/reader";
 import { GRANT_OBJECT_TYPES, GrantObjectType, PRIVILEGES_BY_TYPE } from "../sql/roles";
-import { CheckFailure, checkConnection, checkIdentifier, checkOptionalIdentifier, checkPasswordCharacters, isUnknown } from "./common";
-
-/** Checks an optional boolean. */
-function checkOptionalFlag(property: string, value: unknown, failures: CheckFailure[]): void {
-  if (value !== undefined && !isUnknown(value) && typeof value !== "boolean") {
-    failures.push({ property, reason: `${property} must be true or false, got ${JSON.stringify(value)}` });
-  }
-}
+import {
+  CheckFailure,
+  checkConnection,
+  checkIdentifier,
+  checkOptionalFlag,
+  checkOptionalIdentifier,
+  checkPasswordCharacters,
+  isUnknown,
+} from "./common";
 
 /** Validates `Role` inputs. */
 export function validateRoleArgs(news: Record<string, unknown>): CheckFailure[] {

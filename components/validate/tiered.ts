@@ -5,6 +5,7 @@ import {
   checkConnection,
   checkIdentifier,
   checkIndexes,
+  checkOptionalFlag,
   checkOptionalIdentifier,
   columnNames,
   isUnknown,
@@ -67,9 +68,7 @@ function checkBackup(value: unknown, failures: CheckFailure[]): void {
       reason: `backup.location must be an absolute directory path, got ${JSON.stringify(backup.location)}`,
     });
   }
-  if (backup.csv !== undefined && typeof backup.csv !== "boolean" && !isUnknown(backup.csv)) {
-    failures.push({ property: "backup.csv", reason: `backup.csv must be true or false, got ${JSON.stringify(backup.csv)}` });
-  }
+  checkOptionalFlag("backup.csv", backup.csv, failures);
   if (backup.reason !== undefined && typeof backup.reason !== "string" && !isUnknown(backup.reason)) {
     failures.push({ property: "backup.reason", reason: `backup.reason must be a string, got ${JSON.stringify(backup.reason)}` });
   }
@@ -103,11 +102,8 @@ export function validateTieredPartitionArgs(news: Bag, olds?: Bag): CheckFailure
   checkInteger("batchSize", news.batchSize, 1, 1_000_000, failures);
   checkInteger("lockTimeoutMs", news.lockTimeoutMs, 1, 600_000, failures);
   checkInteger("attempts", news.attempts, 1, 100, failures);
-  for (const flag of ["keepLocal", "keepArchive"] as const) {
-    if (news[flag] !== undefined && typeof news[flag] !== "boolean" && !isUnknown(news[flag])) {
-      failures.push({ property: flag, reason: `${flag} must be true or false, got ${JSON.stringify(news[flag])}` });
-    }
-  }
+  checkOptionalFlag("keepLocal", news.keepLocal, failures);
+  checkOptionalFlag("keepArchive", news.keepArchive, failures);
   checkBackup(news.backup, failures);
   if (olds) {
     checkBoundsUnchanged(olds, news, failures);

@@ -18,6 +18,7 @@ import {
   GrantTarget,
   objectsSql,
   PrivilegeRow,
+  privilegesParams,
   privilegesSql,
   PRIVILEGES_LOCK_SQL,
   roleSql,
@@ -89,15 +90,7 @@ async function readHeld(
   const t = targetOf(g);
   const objects = await objectsNow(s, g);
   const missing = t.objectType === "table" || t.objectType === "sequence" ? t.objects.filter((o) => !objects.includes(o)) : [];
-  const params =
-    t.objectType === "database"
-      ? [g.role, t.database]
-      : t.objectType === "schema"
-        ? [g.role, t.schema ?? "public"]
-        : t.objectType === "foreign_server"
-          ? [g.role, [...t.objects]]
-          : [g.role, t.schema ?? "public", t.objects.length ? t.objects : null];
-  const rows = await s.rows<PrivilegeRow>(privilegesSql(t.objectType), params);
+  const rows = await s.rows<PrivilegeRow>(privilegesSql(t.objectType), privilegesParams(t, g.role));
   return { ...commonPrivileges(rows, objects), missing, covered: objects.length };
 }
 
