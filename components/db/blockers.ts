@@ -6,7 +6,7 @@
  * session and, after the last attempt, explained with the last blockers.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Client } from "pg";
+import { SqlClient } from "./sql-client";
 import { Operation, Progress } from "../model/operation";
 import { blockingSessionsSql } from "../sql/catalog";
 
@@ -88,9 +88,9 @@ export interface BlockerWatch {
  * reports each new set of them. Best effort: a failing watch never fails
  * the statement.
  */
-export function watchBlockers(open: () => Promise<Client>, pid: number, what: string, progress: Progress, afterMs = 1000): BlockerWatch {
+export function watchBlockers(open: () => Promise<SqlClient>, pid: number, what: string, progress: Progress, afterMs = 1000): BlockerWatch {
   let last: Blocker[] = [];
-  let watcher: Client | undefined;
+  let watcher: SqlClient | undefined;
   let stopped = false;
   let polling: Promise<unknown> = Promise.resolve();
   const look = async () => {

@@ -4,7 +4,9 @@ import { inspectContainer, notRunningError } from "../docker/container";
 import { Operation } from "../model/operation";
 import { Connection } from "../model/types";
 import { lockWaits } from "./blockers";
+import { RelayTarget, startRelay } from "./relay";
 import { postgresError, Session } from "./session";
+import { SqlClient } from "./sql-client";
 import { sessionSslSql } from "../sql/tls";
 
 /** Where a connection points, for messages (never the password). */
@@ -118,19 +120,96 @@ async function connect(op: Operation, c: Connection, waitForStart = true): Promi
   }
 }
 
-/** Opens one connection for `op`, runs `fn` on its session, and always closes it. */
-export async function withSession<T>(op: Operation, c: Connection, fn: (session: Session) => Promise<T>): Promise<T> {
-  const client = await connect(op, c);
+/** Sets up a session on `client` (its pid, to watch its lock waits, and lock_timeout), runs `fn` on it, and always closes it. */
+async function onSession<T>(
+  op: Operation,
+  client: SqlClient,
+  reconnect: () => Promise<SqlClient>,
+  fn: (s: Session) => Promise<T>,
+): Promise<T> {
   try {
     const waits = lockWaits();
     // The session's pid (to watch its lock waits) and its lock_timeout, in one round trip.
     const setup = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid, set_config('lock_timeout', $1, false)", [
       `${waits.timeoutMs}ms`,
     ]);
-    // The watch of lock waits does not wait for a container to start: it only looks while this session works.
-    return await fn(new Session(op, client, setup.rows[0].pid, () => connect(op, c, false), waits));
+    return await fn(new Session(op, client, setup.rows[0].pid, reconnect, waits));
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** Opens one connection for `op`, runs `fn` on its session, and always closes it. */
+export async function withSession<T>(op: Operation, c: Connection, fn: (session: Session) => Promise<T>): Promise<T> {
+  // The watch of lock waits does not wait for a container to start: it only looks while this session works.
+  return onSession(op, await connect(op, c), () => connect(op, c, false), fn);
+}
+
+/**
+ * A session on an archive that pgtier cannot reach, through the main
+ * instance `via` (see relay.ts): the same Session, but no COPY.
+ */
+export async function withRelayedSession<T>(
+  op: Operation,
+  via: Connection,
+  target: RelayTarget,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
+  const open = async (waitForStart: boolean) => startRelay(op, await connect(op, via, waitForStart), target);
+  return onSession(op, await open(true), () => open(false), fn);
+}
+
+/** Network failures: nothing answered at that address from here (which says nothing of other machines), in words. */
+const UNREACHABLE: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "timed out",
+  ENOTFOUND: "host name does not resolve",
+  EAI_AGAIN: "host name does not resolve",
+};
+
+/** Why an address does not answer, or undefined when the failure is something else. */
+function unreachableReason(err: unknown): string | undefined {
+  const e = postgresError(err instanceof Error && err.cause ? err.cause : err);
+  return UNREACHABLE[e.code ?? ""] ?? (/timeout/i.test(e.message ?? "") ? "timed out" : undefined);
+}
+
+/** Attempts at reaching an address before pgtier says it does not answer. */
+const REACH_ATTEMPTS = 3;
+
+/** An address pgtier tried and could not reach, and why. */
+export interface Unreachable {
+  /** `host:port`, as tried (a container's published port as Docker says it is now). */
+  readonly address: string;
+  /** `connection refused`, `timed out`, ... */
+  readonly reason: string;
+}
+
+/**
+ * Whether pgtier reaches `c` from where it runs: undefined when a login
+ * works; where and why not when the address does not answer (three tries
+ * half a second apart). A managed container is waited for while it
+ * restarts, as for any session; any other failure (a login refused, a
+ * container stopped) is thrown as it is.
+ */
+export async function unreachable(op: Operation, c: Connection): Promise<Unreachable | undefined> {
+  // Where the container is now; from here on, only the address is tried.
+  const address = { ...(await resolveConnection(op, c)), container: undefined };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await (await connect(op, address)).end();
+      return undefined;
+    } catch (err) {
+      const reason = unreachableReason(err);
+      if (!reason) {
+        throw err;
+      }
+      if (attempt === REACH_ATTEMPTS) {
+        return { address: `${address.host}:${address.port}`, reason };
+      }
+      await pause();
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { Operation } from "../model/operation";
 import { isBag } from "../model/reader";
 import { buildSetSnapshotSql, exportSnapshotSql } from "../sql/capture";
 import { Blocker, LockWaits, retryOnLockConflicts, watchBlockers } from "./blockers";
+import { SqlClient } from "./sql-client";
 
 /** A PostgreSQL error as `pg` reports it. */
 export interface PostgresError {
@@ -56,11 +57,11 @@ export class Session {
   constructor(
     /** The resource the SQL runs for (every error names it) and where its progress goes. */
     private readonly op: Operation,
-    private readonly client: Client,
+    private readonly client: SqlClient,
     /** The backend's process id, to find who it waits for. */
     private readonly pid: number,
     /** Opens another connection to the same database, to watch this one's lock waits. */
-    private readonly reconnect: () => Promise<Client>,
+    private readonly reconnect: () => Promise<SqlClient>,
     private readonly waits: LockWaits,
   ) {}
 
@@ -93,7 +94,10 @@ export class Session {
     this.blockers = [];
     const watch = watchBlockers(this.reconnect, this.pid, firstLine(sql), this.op.progress, Math.min(1000, this.waits.timeoutMs / 2));
     try {
-      return (await this.client.query(sql, [...params])).rowCount ?? 0;
+      const changed = this.client.command
+        ? await this.client.command(sql, [...params])
+        : (await this.client.query(sql, [...params])).rowCount;
+      return changed ?? 0;
     } catch (err) {
       throw this.refused(sql, err);
     } finally {
@@ -226,15 +230,24 @@ export class Session {
     });
   }
 
+  /** The pg client, for COPY; a relay through the main instance has none. */
+  private pgClient(sql: string): Client {
+    if (!(this.client instanceof Client)) {
+      throw new Error(`${this.label}: ${firstLine(sql)} cannot run through the main instance (COPY needs a direct connection)`);
+    }
+    return this.client;
+  }
+
   /** `COPY ... TO STDOUT` as a stream of its output. */
   copyOut(sql: string): Readable {
-    const out = this.client.query(copyTo(sql));
+    const client = this.pgClient(sql);
+    const out = client.query(copyTo(sql));
     // Stopped before its end (whoever read it failed), the COPY leaves the server
     // writing rows nobody reads, and nothing else can run here: the connection is
     // closed, the server rolls its transaction back, and what waits on it fails.
     out.once("close", () => {
       if (!out.readableEnded) {
-        this.client.connection.stream.destroy();
+        client.connection.stream.destroy();
       }
     });
     return out;
@@ -242,6 +255,6 @@ export class Session {
 
   /** `COPY ... FROM STDIN` as a stream to write its input to; it finishes when the COPY has. */
   copyIn(sql: string): Writable {
-    return this.client.query(copyFrom(sql));
+    return this.pgClient(sql).query(copyFrom(sql));
   }
 }

@@ -37,6 +37,43 @@ export function quoteLiteral(value: string | number | boolean): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** An array parameter as PostgreSQL's array literal text (`{"a","b",NULL}`), as pg sends one. */
+function arrayText(values: readonly unknown[]): string {
+  const element = (v: unknown): string =>
+    v === null || v === undefined
+      ? "NULL"
+      : Array.isArray(v)
+        ? arrayText(v)
+        : `"${paramText(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `{${values.map(element).join(",")}}`;
+}
+
+/** A parameter's text as pg would send it: numbers and booleans as written, dates in ISO form, arrays as array literals. */
+function paramText(value: unknown): string {
+  if (typeof value === "string") {
+    return value;
+  }
+  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
+  if (Array.isArray(value)) {
+    return arrayText(value);
+  }
+  throw new Error(`cannot write a ${typeof value} parameter (${String(value)}) as an SQL literal`);
+}
+
+/**
+ * A `$n` parameter's value written into the statement instead: NULL, or a
+ * literal of the text pg would have sent. Like a parameter, the literal has
+ * no type of its own until PostgreSQL gives it one from where it stands.
+ */
+export function quoteParam(value: unknown): string {
+  return value === null || value === undefined ? "NULL" : quoteLiteral(paramText(value));
+}
+
 /**
  * Quotes one word for the POSIX shell a server runs `COPY ... TO PROGRAM`
  * with: single-quoted, embedded single quotes closed, escaped and reopened.

@@ -25,7 +25,7 @@
  * after it leaves the partition reading the target, and the rerun only
  * tidies up. A change is never replayed by a run that did not log it.
  */
-import { withSessions } from "../../db/client";
+import { unreachable, withRelayedSession, withSession, withSessions } from "../../db/client";
 import { readForeignTable, readRelation } from "../../db/catalog";
 import { Session } from "../../db/session";
 import { columnNamesOf } from "../../model/table-shape";
@@ -127,31 +127,76 @@ async function runSteps(m: TierMove, s: Sessions): Promise<MoveState> {
   }
 }
 
+/** The archives a move opens sessions on. */
+function archivesOf(m: TierMove): TableAt[] {
+  return m.kind === "archive" ? [m.target] : m.kind === "restore" ? [m.source] : [m.source, m.target];
+}
+
+/**
+ * The move as it can be made from here. An archive pgtier cannot reach
+ * while archiving is reached through the main instance instead, and the rows
+ * go by postgres_fdw, which is how the main instance reaches it anyway; rows
+ * leaving an archive are read there by pgtier itself, so that needs the
+ * archive reachable from here.
+ */
+async function routed(m: TierMove): Promise<TierMove> {
+  for (const at of archivesOf(m)) {
+    const away = await unreachable(m.op, at.connection);
+    if (!away) {
+      continue;
+    }
+    const where = `${at.table.name}'s archive at ${away.address} from here (${away.reason})`;
+    if (m.kind !== "archive") {
+      throw new Error(
+        `${m.op.label}: cannot reach ${where}; rows leaving an archive are read there by pulumi up itself, ` +
+          `so run it where the archive is reachable (or publish the archive's port) — nothing was changed`,
+      );
+    }
+    m.op.progress(
+      `cannot reach ${where}; going through the main instance instead: postgres_fdw copies the rows (copyMethod fdw) ` +
+        `and dblink on the main instance carries pgtier's statements to the archive`,
+    );
+    const login = { user: at.connection.user, password: at.connection.password };
+    return { ...m, copyMethod: "fdw", relay: { server: m.server, login, applicationName: `pgtier: ${m.op.label}`.slice(0, 63) } };
+  }
+  return m;
+}
+
+/** A session on the move's target: direct, or through the main instance when routed so. */
+function withTarget<T>(m: TierMove, fn: (target: Session) => Promise<T>): Promise<T> {
+  return m.relay ? withRelayedSession(m.op, m.main, m.relay, fn) : withSession(m.op, m.target.connection, fn);
+}
+
 /** Moves the partition's rows to the target and points the partition at them; safe to rerun. */
-export function applyTierMove(m: TierMove): Promise<MoveOutcome> {
+export async function applyTierMove(requested: TierMove): Promise<MoveOutcome> {
+  const m = await routed(requested);
   const { main, source, target } = m;
-  return withSessions(m.op, [main, source.connection, source.connection, source.connection, target.connection], async (all) => {
-    for (const session of all) {
-      await useStableText(session);
-    }
-    const [mainSession, capture, reader, checker, targetSession] = all;
-    // The checker reads the log once the copy is done: one connection fewer.
-    const s: Sessions = { main: mainSession, capture, reader, checker, log: checker, target: targetSession };
-    if (await isPlaced(m, s.main)) {
-      m.op.progress(`${m.partition.name} already reads from ${destinationOf(m)} (an earlier run committed the cutover); tidying up`);
-      return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };
-    }
-    if (sameTable(source, target)) {
-      // The table stays; what the program grants on it now still applies.
-      await s.target.runAll(m.targetGrants);
-      await repoint(m, s);
-      return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };
-    }
-    await ensureTarget(m, s.target);
-    const state = await runSteps(m, s);
-    const outcome = await finish(m, s, state.verified);
-    const replayed = state.replayed > 0 ? ` (${state.replayed} change(s) made meanwhile replayed)` : "";
-    m.op.progress(`${doneVerb(m)} ${m.partition.name}: ${describeChecksum(outcome)}${replayed}`);
-    return { ...outcome, copied: state.copied, replayed: state.replayed };
-  });
+  const opened = [main, source.connection, source.connection, source.connection];
+  return withSessions(m.op, opened, (four) =>
+    withTarget(m, async (targetSession) => {
+      const all = [...four, targetSession];
+      for (const session of all) {
+        await useStableText(session);
+      }
+      const [mainSession, capture, reader, checker] = four;
+      // The checker reads the log once the copy is done: one connection fewer.
+      const s: Sessions = { main: mainSession, capture, reader, checker, log: checker, target: targetSession };
+      if (await isPlaced(m, s.main)) {
+        m.op.progress(`${m.partition.name} already reads from ${destinationOf(m)} (an earlier run committed the cutover); tidying up`);
+        return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };
+      }
+      if (sameTable(source, target)) {
+        // The table stays; what the program grants on it now still applies.
+        await s.target.runAll(m.targetGrants);
+        await repoint(m, s);
+        return { ...(await finish(m, s, undefined)), copied: false, replayed: 0 };
+      }
+      await ensureTarget(m, s.target);
+      const state = await runSteps(m, s);
+      const outcome = await finish(m, s, state.verified);
+      const replayed = state.replayed > 0 ? ` (${state.replayed} change(s) made meanwhile replayed)` : "";
+      m.op.progress(`${doneVerb(m)} ${m.partition.name}: ${describeChecksum(outcome)}${replayed}`);
+      return { ...outcome, copied: state.copied, replayed: state.replayed };
+    }),
+  );
 }

@@ -101,6 +101,7 @@ async function copy(m: TierMove, s: Sessions, state: MoveState): Promise<void> {
       expectedRows,
       server: m.server,
       batchSize: m.batchSize,
+      admin: m.relay?.login,
     };
     // The checksum reads the same snapshot on its own session while the copy runs.
     const [checksum] = await Promise.all([state.snapshot ?? tableChecksum(s.checker, from, columns), copyRows(m.copyMethod, job)]);

@@ -1,4 +1,5 @@
 /** What a tier change is given, what it returns, and what its steps share. */
+import { RelayTarget } from "../../db/relay";
 import { Session } from "../../db/session";
 import { Operation } from "../../model/operation";
 import { CopyMethod } from "../../model/rotation";
@@ -59,6 +60,12 @@ export interface TierMove {
    */
   readonly sourceIsPartition: boolean;
   readonly keepSourceAs?: string;
+  /**
+   * Set when pgtier cannot reach the target archive from where it runs (an
+   * archive move only): its statements go through the main instance
+   * (dblink), and the fdw copy logs in as its admin through a transient server.
+   */
+  readonly relay?: RelayTarget;
 }
 
 /** What a move did. */
