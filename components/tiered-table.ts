@@ -83,11 +83,12 @@ export interface TieredTableArgs {
   readonly fdwRoles?: FdwRolesArgs | false;
   /**
    * The guide's monitoring views on the main instance (a {@link MonitoringViews}):
-   * `archive_health`, `archive_health_estimated` and `partition_query_stats`,
-   * or other names. `false` makes none.
+   * `archive_health`, `archive_health_estimated`, `partition_query_stats`,
+   * and `fdw_connections` with `fdw_connections_by_server` over every
+   * archive's server, or other names. `false` makes none.
    * @default {} (the guide's names)
    */
-  readonly monitoring?: { readonly healthView?: string; readonly statsView?: string } | false;
+  readonly monitoring?: { readonly healthView?: string; readonly statsView?: string; readonly connectionsView?: string } | false;
 }
 
 /**
@@ -242,6 +243,7 @@ export class TieredTable extends pulumi.ComponentResource {
           parent: this.table.name,
           parentSchema: args.table.schema,
           partitionKey: args.table.partitionKey,
+          servers: Object.values(access.servers).map((server) => server.name),
           ...args.monitoring,
         },
         { parent: this },

@@ -23,7 +23,9 @@ if ! docker info >/dev/null 2>&1; then
     pid="$(cat /var/run/docker.pid 2>/dev/null || true)"
     if [ -n "$pid" ] && ! grep -qs dockerd "/proc/$pid/comm"; then rm -f /var/run/docker.pid; fi
     log "starting dockerd (log: /var/log/pgtier-dockerd.log)"
-    nohup dockerd >/var/log/pgtier-dockerd.log 2>&1 &
+    # In a session of its own: whatever ran setup.sh (a CI step, a terminal) may
+    # end and take its process group with it; the engine must outlive it.
+    setsid nohup dockerd >/var/log/pgtier-dockerd.log 2>&1 </dev/null &
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/pgtier-dockerd.log"; exit 1; }
   fi

@@ -12,6 +12,7 @@ import {
   databaseSql,
   extensionSql,
   lockHoldersSql,
+  mappedUserSql,
   foreignServerSql,
   foreignTableSql,
   indexesSql,
@@ -121,6 +122,11 @@ export async function readServerOptions(s: Session, name: string): Promise<Recor
 export async function readUserMapping(s: Session, server: string, role: string): Promise<Record<string, string> | undefined> {
   const row = await s.first<{ options: string[] | null }>(userMappingSql, [server, role]);
   return row && parseOptions(row.options);
+}
+
+/** The role postgres_fdw logs in as through `server` for this session's user, if it has a mapping. */
+export async function readMappedUser(s: Session, server: string): Promise<string | undefined> {
+  return (await s.first<{ user: string }>(mappedUserSql, [server]))?.user;
 }
 
 /** An installed extension's version and schema. */

@@ -175,8 +175,12 @@ function unreachableReason(err: unknown): string | undefined {
   return UNREACHABLE[e.code ?? ""] ?? (/timeout/i.test(e.message ?? "") ? "timed out" : undefined);
 }
 
-/** Attempts at reaching an address before pgtier says it does not answer. */
-const REACH_ATTEMPTS = 3;
+/**
+ * Attempts at reaching an address before pgtier says it does not answer,
+ * half a second apart: more for a managed container, which refuses
+ * connections for a moment while PostgreSQL in it starts.
+ */
+const REACH_ATTEMPTS = { server: 3, container: 10 };
 
 /** An address pgtier tried and could not reach, and why. */
 export interface Unreachable {
@@ -188,25 +192,28 @@ export interface Unreachable {
 
 /**
  * Whether pgtier reaches `c` from where it runs: undefined when a login
- * works; where and why not when the address does not answer (three tries
- * half a second apart). A managed container is waited for while it
- * restarts, as for any session; any other failure (a login refused, a
- * container stopped) is thrown as it is.
+ * works; where and why not when the address does not answer. A managed
+ * container that is restarting, or whose server is starting up, is waited
+ * for as for any session; any other failure (a login refused, a container
+ * stopped) is thrown as it is.
  */
 export async function unreachable(op: Operation, c: Connection): Promise<Unreachable | undefined> {
+  const deadline = Date.now() + STARTING_TIMEOUT_MS;
   // Where the container is now; from here on, only the address is tried.
-  const address = { ...(await resolveConnection(op, c)), container: undefined };
-  for (let attempt = 1; ; attempt++) {
+  const address = { ...(await resolveConnection(op, c, deadline)), container: undefined };
+  const attempts = c.container ? REACH_ATTEMPTS.container : REACH_ATTEMPTS.server;
+  for (let refused = 0; ;) {
     try {
       await (await connect(op, address)).end();
       return undefined;
     } catch (err) {
       const reason = unreachableReason(err);
-      if (!reason) {
-        throw err;
-      }
-      if (attempt === REACH_ATTEMPTS) {
+      if (reason && ++refused >= attempts) {
         return { address: `${address.host}:${address.port}`, reason };
+      }
+      const starting = c.container !== undefined && isStarting(err instanceof Error ? (err.cause ?? err) : err) && Date.now() < deadline;
+      if (!reason && !starting) {
+        throw err;
       }
       await pause();
     }

@@ -198,6 +198,21 @@ export interface MonitoringViewsArgs {
    * @default "partition_query_stats" (the guide's)
    */
   readonly statsView?: pulumi.Input<string>;
+  /**
+   * The connection view (the guide's connection monitoring: every
+   * postgres_fdw session on the archives of `servers`, with its server,
+   * user, state and query); `<connectionsView>_by_server` beside it counts
+   * them per server with the last query's start. Each server gets a
+   * foreign table `<connectionsView>_<server>` over its pg_stat_activity.
+   * Changing it replaces the views.
+   * @default "fdw_connections"
+   */
+  readonly connectionsView?: pulumi.Input<string>;
+  /**
+   * The foreign servers whose sessions the connection views show.
+   * @default [] (the views are empty)
+   */
+  readonly servers?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**

@@ -75,6 +75,16 @@ SELECT w.fdwname AS wrapper, s.srvoptions AS options
 export const userMappingSql = `
 SELECT umoptions AS options FROM pg_user_mappings WHERE srvname = $1 AND usename = $2`;
 
+/**
+ * The role postgres_fdw logs in as through server `$1` for the current
+ * user: its own mapping's `user`, else PUBLIC's; the current user when the
+ * mapping names none. No row without a mapping.
+ */
+export const mappedUserSql = `
+SELECT coalesce((SELECT option_value FROM pg_options_to_table(umoptions) WHERE option_name = 'user'), current_user::text) AS "user"
+  FROM pg_user_mappings WHERE srvname = $1 AND usename IN (current_user::text, 'public')
+ ORDER BY usename = 'public' LIMIT 1`;
+
 /** An installed extension's version and schema. */
 export const extensionSql = `
 SELECT e.extversion AS version, n.nspname AS schema

@@ -6,7 +6,7 @@
  * quote.ts.
  */
 import { TableName } from "../model/types";
-import { quoteLiteral, quoteQualified } from "./quote";
+import { quoteIdent, quoteLiteral, quoteQualified } from "./quote";
 
 /** The function behind a health view: `<view>_rows`. */
 export function healthFunctionOf(view: string): string {
@@ -120,6 +120,96 @@ SELECT ns.nspname AS schemaname, c.relname AS tablename,
   LEFT JOIN pg_catalog.pg_stat_user_tables t ON t.relid = c.oid
  WHERE i.inhparent = pg_catalog.to_regclass(${quoteLiteral(quoteQualified(parent.schema, parent.name))})
  ORDER BY c.relname`;
+}
+
+/**
+ * The columns of the archives' pg_stat_activity a connection view shows,
+ * as the foreign tables over it declare them (postgres_fdw matches remote
+ * columns by name).
+ */
+const ACTIVITY_COLUMNS: readonly [string, string][] = [
+  ["pid", "integer"],
+  ["datname", "name"],
+  ["usename", "name"],
+  ["application_name", "text"],
+  ["client_addr", "inet"],
+  ["state", "text"],
+  ["backend_start", "timestamptz"],
+  ["query_start", "timestamptz"],
+  ["state_change", "timestamptz"],
+  ["wait_event_type", "text"],
+  ["wait_event", "text"],
+  ["query", "text"],
+];
+
+/** The foreign table over one archive's pg_stat_activity: `<connectionsView>_<server>`. */
+export function activityTableOf(connectionsView: string, server: string): string {
+  return `${connectionsView}_${server}`;
+}
+
+/** The per-server view beside a connection view: `<connectionsView>_by_server`. */
+export function connectionsByServerOf(connectionsView: string): string {
+  return `${connectionsView}_by_server`;
+}
+
+/**
+ * A foreign table over an archive's `pg_catalog.pg_stat_activity`, through
+ * the server the table's foreign partitions use: what the guide's
+ * connection monitoring reads on the archive, readable on the main instance.
+ */
+export function buildActivityTableSql(schema: string, connectionsView: string, server: string): string {
+  const columns = ACTIVITY_COLUMNS.map(([name, type]) => `${quoteIdent(name)} ${type}`).join(", ");
+  return (
+    `CREATE FOREIGN TABLE IF NOT EXISTS ${quoteQualified(schema, activityTableOf(connectionsView, server))} (${columns}) ` +
+    `SERVER ${quoteIdent(server)} OPTIONS (schema_name 'pg_catalog', table_name 'pg_stat_activity')`
+  );
+}
+
+/** Drops the foreign table over one archive's pg_stat_activity. */
+export function buildDropActivityTableSql(schema: string, connectionsView: string, server: string): string {
+  return `DROP FOREIGN TABLE IF EXISTS ${quoteQualified(schema, activityTableOf(connectionsView, server))}`;
+}
+
+/**
+ * The guide's connection monitoring, on the main instance: every
+ * postgres_fdw session on the archives behind `servers` (its
+ * application_name is postgres_fdw's), one row each, with the server it
+ * belongs to; and per server, how many there are and the last query's
+ * start. Made again whenever the servers change (a UNION over the servers,
+ * never over partitions). A server that does not answer makes the view
+ * fail with postgres_fdw's error, naming it.
+ */
+export function buildConnectionViewsSql(schema: string, connectionsView: string, servers: readonly string[]): string[] {
+  const shown = ACTIVITY_COLUMNS.map(([name, type]) =>
+    type === "name" ? `a.${quoteIdent(name)}::text AS ${quoteIdent(name)}` : `a.${quoteIdent(name)}`,
+  );
+  const perServer = servers.map(
+    (server) =>
+      `SELECT ${quoteLiteral(server)}::text AS server_name, ${shown.join(", ")}\n  FROM ${quoteQualified(schema, activityTableOf(connectionsView, server))} a\n WHERE a.application_name LIKE 'postgres_fdw%'`,
+  );
+  const none = `SELECT NULL::text AS server_name, ${ACTIVITY_COLUMNS.map(([name, type]) => `NULL::${type === "name" ? "text" : type} AS ${quoteIdent(name)}`).join(", ")} WHERE false`;
+  const view = quoteQualified(schema, connectionsView);
+  const names =
+    servers.length > 0
+      ? `(VALUES ${servers.map((server) => `(${quoteLiteral(server)}::text)`).join(", ")})`
+      : "(SELECT NULL::text WHERE false)";
+  return [
+    `CREATE VIEW ${view} AS\n${perServer.length > 0 ? perServer.join("\nUNION ALL\n") : none}`,
+    `CREATE VIEW ${quoteQualified(schema, connectionsByServerOf(connectionsView))} AS
+SELECT s.server_name, count(c.pid) AS connections, count(c.pid) FILTER (WHERE c.state = 'active') AS active_connections,
+       max(c.query_start) AS last_query_time
+  FROM ${names} AS s(server_name) LEFT JOIN ${view} c ON c.server_name = s.server_name
+ GROUP BY s.server_name
+ ORDER BY s.server_name`,
+  ];
+}
+
+/** Drops the connection views (before the foreign tables they read). */
+export function buildDropConnectionViewsSql(schema: string, connectionsView: string): string[] {
+  return [
+    `DROP VIEW IF EXISTS ${quoteQualified(schema, connectionsByServerOf(connectionsView))}`,
+    `DROP VIEW IF EXISTS ${quoteQualified(schema, connectionsView)}`,
+  ];
 }
 
 /** Drops what the builders made; already gone is fine. */

@@ -48,21 +48,46 @@ function arrayText(values: readonly unknown[]): string {
   return `{${values.map(element).join(",")}}`;
 }
 
-/** A parameter's text as pg would send it: numbers and booleans as written, dates in ISO form, arrays as array literals. */
+/** Two digits. */
+function pad(n: number, width = 2): string {
+  return String(Math.abs(n)).padStart(width, "0");
+}
+
+/** A date as pg sends one: local time with its offset from UTC. */
+function dateText(d: Date): string {
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? "-" : "+";
+  return (
+    `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+    `.${pad(d.getMilliseconds(), 3)}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`
+  );
+}
+
+/**
+ * A parameter's text as pg would send it: numbers and booleans as written,
+ * dates in local time with their offset, arrays as array literals, bytes as
+ * bytea hex, other objects as JSON.
+ */
 function paramText(value: unknown): string {
   if (typeof value === "string") {
     return value;
   }
-  if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "bigint" || typeof value === "boolean") {
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
     return String(value);
   }
   if (value instanceof Date) {
-    return value.toISOString();
+    return dateText(value);
+  }
+  if (Buffer.isBuffer(value)) {
+    return `\\x${value.toString("hex")}`;
   }
   if (Array.isArray(value)) {
     return arrayText(value);
   }
-  throw new Error(`cannot write a ${typeof value} parameter (${String(value)}) as an SQL literal`);
+  if (typeof value === "object" && value !== null) {
+    return JSON.stringify(value);
+  }
+  throw new Error(`cannot write a ${typeof value} parameter as an SQL literal`);
 }
 
 /**
@@ -72,6 +97,17 @@ function paramText(value: unknown): string {
  */
 export function quoteParam(value: unknown): string {
   return value === null || value === undefined ? "NULL" : quoteLiteral(paramText(value));
+}
+
+/**
+ * Quotes a value for a libpq connection string (`key='value'`): single
+ * quotes around it, backslashes and single quotes escaped with a backslash.
+ */
+export function quoteConninfoValue(value: string): string {
+  if (value.includes("\0")) {
+    throw new Error(`connection option value contains a NUL character`);
+  }
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
 /**

@@ -4,8 +4,7 @@
  * an admin session on the archive, and each statement pgtier would have
  * sent the archive is handed to it as text (relay.ts in db/ runs them).
  */
-import { buildCreateServerSql, buildCreateUserMappingSql } from "./fdw";
-import { quoteIdent, quoteLiteral, quoteParam, quoteQualified } from "./quote";
+import { quoteConninfoValue, quoteIdent, quoteLiteral, quoteParam, quoteQualified } from "./quote";
 
 /** The schema dblink is installed in on the main instance, unless it is installed already. */
 export const RELAY_SCHEMA = "pgtier_relay";
@@ -28,31 +27,57 @@ export function buildRelayExtensionSql(): string[] {
   ];
 }
 
-/** The admin login an archive is reached with through a transient server. */
+/** The admin login the relay opens its archive session with. */
 export interface AdminLogin {
   readonly user: string;
   readonly password: string;
 }
 
 /**
- * A foreign server like `options` (the archive's own, as the main instance
- * reaches it) with a mapping for the current user to the archive's admin.
- * Made inside a transaction that drops or rolls it back: the admin's
- * password is never left in the main instance's catalog.
+ * Server options that are postgres_fdw's own, not libpq's: left out of the
+ * relay's connection string (libpq refuses keywords it does not know).
  */
-export function buildAdminServerSql(name: string, options: Readonly<Record<string, string>>, login: AdminLogin): string[] {
-  return [
-    buildCreateServerSql(name, options),
-    buildCreateUserMappingSql("CURRENT_USER", name, { user: login.user, password: login.password }),
-  ];
+const FDW_ONLY_OPTIONS = new Set([
+  "use_remote_estimate",
+  "fdw_startup_cost",
+  "fdw_tuple_cost",
+  "extensions",
+  "updatable",
+  "truncatable",
+  "fetch_size",
+  "batch_size",
+  "async_capable",
+  "parallel_commit",
+  "parallel_abort",
+  "keep_connections",
+  "analyze_sampling",
+  "password_required",
+]);
+
+/** Seconds the relay waits for the archive to answer, unless the server says otherwise. */
+const RELAY_CONNECT_TIMEOUT = "10";
+
+/**
+ * The libpq connection string of the relay's archive session: where the
+ * main instance's foreign server reaches the archive (host, port, dbname,
+ * TLS, passfile...), as its admin. It goes to dblink as a parameter, so the
+ * password is in no statement's text and in no catalog.
+ */
+export function buildConninfo(serverOptions: Readonly<Record<string, string>>, login: AdminLogin, applicationName: string): string {
+  const options: Record<string, string> = { connect_timeout: RELAY_CONNECT_TIMEOUT };
+  for (const [key, value] of Object.entries(serverOptions)) {
+    if (!FDW_ONLY_OPTIONS.has(key)) {
+      options[key] = value;
+    }
+  }
+  Object.assign(options, { user: login.user, password: login.password, application_name: applicationName });
+  return Object.keys(options)
+    .sort()
+    .map((key) => `${key}=${quoteConninfoValue(options[key])}`)
+    .join(" ");
 }
 
-/** Drops a transient admin server and its mapping (and a foreign table made on it). */
-export function buildDropAdminServerSql(name: string): string {
-  return `DROP SERVER IF EXISTS ${quoteIdent(name)} CASCADE`;
-}
-
-/** Opens the relay's dblink connection ($1) through a server ($2), reading its options and the current user's mapping. */
+/** Opens the relay's dblink connection ($1) with a connection string ($2). */
 export function buildRelayConnectSql(schema: string): string {
   return `SELECT ${quoteQualified(schema, "dblink_connect")}($1, $2)`;
 }
@@ -70,6 +95,11 @@ export function buildRelayCountSql(schema: string): string {
   return `SELECT n FROM ${quoteQualified(schema, "dblink")}($1, $2) AS t(n bigint)`;
 }
 
+/** A statement without the semicolons that end it. */
+function withoutSemicolon(sql: string): string {
+  return sql.trim().replace(/;+$/, "");
+}
+
 /**
  * On the archive: a query run for its effects (`SELECT set_config(...)`,
  * `SELECT pg_advisory_xact_lock(...)`), counting its rows instead of
@@ -77,7 +107,8 @@ export function buildRelayCountSql(schema: string): string {
  * declare; PostgreSQL keeps volatile ones, so the functions still run.
  */
 export function buildCountRemoteSql(query: string): string {
-  return `SELECT count(*) FROM (${query.trim().replace(/;+$/, "")}) AS q`;
+  // A line break before the closing parenthesis: a trailing `--` comment ends there.
+  return `SELECT count(*) FROM (${withoutSemicolon(query)}\n) AS q`;
 }
 
 /** Runs remote text ($2) that ends in the describing query of {@link buildDescribeRemoteSql}. */
@@ -94,7 +125,7 @@ export function buildDescribeRemoteSql(query: string): string {
   const view = quoteQualified("pg_temp", RELAY_VIEW);
   return [
     `DROP VIEW IF EXISTS ${view}`,
-    `CREATE TEMP VIEW ${quoteIdent(RELAY_VIEW)} AS ${query.trim().replace(/;+$/, "")}`,
+    `CREATE TEMP VIEW ${quoteIdent(RELAY_VIEW)} AS ${withoutSemicolon(query)}\n`,
     `SELECT attname::text, format_type(atttypid, atttypmod) FROM pg_attribute ` +
       `WHERE attrelid = ${quoteLiteral(`pg_temp.${RELAY_VIEW}`)}::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
   ].join("; ");
@@ -113,14 +144,44 @@ export interface RelayColumn {
  * rendering (format_type quotes what needs quoting), not user input.
  */
 export function buildRelayFetchSql(schema: string, columns: readonly RelayColumn[]): string {
+  const remote = `SELECT * FROM ${quoteQualified("pg_temp", RELAY_VIEW)}`;
   const declared = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(", ");
-  return `SELECT * FROM ${quoteQualified(schema, "dblink")}($1, ${quoteLiteral(`SELECT * FROM pg_temp.${RELAY_VIEW}`)}) AS t(${declared})`;
+  return `SELECT * FROM ${quoteQualified(schema, "dblink")}($1, ${quoteLiteral(remote)}) AS t(${declared})`;
+}
+
+/** The statement's first word, lower case, past comments and parentheses. */
+function firstWord(sql: string): string {
+  const start = sql.replace(/^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/|\()*/, "");
+  return (/^[a-z]+/i.exec(start)?.[0] ?? "").toLowerCase();
+}
+
+/**
+ * Drops the described view once its rows are read: left there, it would
+ * hold the tables it reads against a DROP or ALTER on the archive.
+ */
+export function buildDropRelayViewSql(): string {
+  return `DROP VIEW IF EXISTS ${quoteQualified("pg_temp", RELAY_VIEW)}`;
 }
 
 /** Whether a statement returns rows (a query): SELECT, WITH, VALUES or TABLE first, after comments and parentheses. */
 export function returnsRows(sql: string): boolean {
-  const start = sql.replace(/^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/|\()*/, "");
-  return /^(select|with|values|table)\b/i.test(start);
+  return ["select", "with", "values", "table"].includes(firstWord(sql));
+}
+
+/**
+ * Why a statement cannot go through the relay, or undefined when it can:
+ * rows that are not a query's (RETURNING, SHOW, EXPLAIN) cannot be
+ * described through a view, and dblink carries no COPY.
+ */
+export function unrelayable(sql: string): string | undefined {
+  const word = firstWord(sql);
+  if (["show", "explain", "copy"].includes(word)) {
+    return `${word.toUpperCase()} cannot run through the main instance`;
+  }
+  if (!returnsRows(sql) && /\bRETURNING\b/i.test(sql)) {
+    return "a statement with RETURNING cannot run through the main instance";
+  }
+  return undefined;
 }
 
 /** The row count in a command tag (`INSERT 0 5`, `DELETE 2`, `UPDATE 1`), as pg reports it; null for others. */
@@ -129,19 +190,24 @@ export function statusRowCount(status: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** Where the quoted text that starts at `i` (with `quote`) ends: past its closing quote; a doubled quote is one character. */
+/**
+ * Where the quoted text that starts at `i` (with `quote`) ends: past its
+ * closing quote. A doubled quote is one character; in an `E'...'` string a
+ * backslash escapes the next one.
+ */
 function quotedEnd(sql: string, i: number, quote: string): number {
-  let from = i + 1;
-  for (;;) {
-    const at = sql.indexOf(quote, from);
-    if (at < 0) {
-      return sql.length;
+  const escapes = quote === "'" && i > 0 && /[eE]/.test(sql[i - 1]) && (i < 2 || !/[\w$]/.test(sql[i - 2]));
+  for (let at = i + 1; at < sql.length; at++) {
+    if (escapes && sql[at] === "\\") {
+      at++;
+    } else if (sql[at] === quote) {
+      if (sql[at + 1] !== quote) {
+        return at + 1;
+      }
+      at++;
     }
-    if (sql[at + 1] !== quote) {
-      return at + 1;
-    }
-    from = at + 2;
   }
+  return sql.length;
 }
 
 /**

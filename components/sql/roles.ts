@@ -196,6 +196,15 @@ export function buildRevokeSql(t: GrantTarget, role: string): string {
   return `REVOKE ALL ON ${onClause(t)} FROM ${quoteIdent(role)}`;
 }
 
+/**
+ * Lets a role insert into a table (the target of a copy through
+ * postgres_fdw, which logs in as it) until {@link buildTableGrantsSql}
+ * gives the table its own grants again.
+ */
+export function buildGrantInsertSql(table: TableName, role: string): string[] {
+  return [PRIVILEGES_LOCK_SQL, `GRANT INSERT ON ${quoteQualified(table.schema ?? "public", table.name)} TO ${quoteIdent(role)}`];
+}
+
 /** GRANT statements giving each role its privileges on one table (an archive table), after revoking what it had. */
 export function buildTableGrantsSql(table: TableName, grants: readonly { role: string; privileges: readonly string[] }[]): string[] {
   const target: GrantTarget = { objectType: "table", database: "", schema: table.schema ?? "public", objects: [table.name] };

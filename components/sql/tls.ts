@@ -24,6 +24,7 @@ export const QUIET_LOG_SQL = [
   "SET LOCAL log_statement = 'none'",
   "SET LOCAL log_min_duration_statement = -1",
   "SET LOCAL log_parameter_max_length = 0",
+  "SET LOCAL log_min_duration_sample = -1",
 ] as const;
 
 /** Where a file is written first, then renamed over its name: a reader never sees half of it. */

@@ -97,8 +97,16 @@ export function validateArchiveTableArgs(news: Record<string, unknown>): CheckFa
 export function validateMonitoringViewsArgs(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   checkConnection(news.connection, failures);
-  for (const key of ["schema", "parent", "parentSchema", "partitionKey", "healthView", "statsView"]) {
+  for (const key of ["schema", "parent", "parentSchema", "partitionKey", "healthView", "statsView", "connectionsView"]) {
     checkIdentifier(key, news[key], failures);
+  }
+  const servers = news.servers;
+  if (servers !== undefined && !isUnknown(servers)) {
+    if (!Array.isArray(servers)) {
+      failures.push({ property: "servers", reason: `servers must be a list of foreign server names, got ${JSON.stringify(servers)}` });
+    } else {
+      servers.forEach((server, i) => checkIdentifier(`servers[${i}]`, server, failures));
+    }
   }
   if (typeof news.healthView === "string" && news.healthView === news.statsView) {
     failures.push({

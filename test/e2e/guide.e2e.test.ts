@@ -127,6 +127,34 @@ describe("e2e: the guide's topology through the Pulumi CLI", function () {
     );
   });
 
+  it("answers the guide's connection monitoring, on the archive and through fdw_connections on the main instance", async () => {
+    const client = new Client({ ...main, user: "postgres", password, database: "appdb", application_name: "payroll-app" });
+    await client.connect();
+    try {
+      // An application session that read 2024 keeps its postgres_fdw connection to the archive, idle.
+      await client.query("SELECT count(*) FROM employees WHERE hire_date < '2025-01-01'");
+      // The guide's query, on the archive instance.
+      const onArchive = await sql<{ usename: string; application_name: string; state: string }>(
+        archive,
+        "archive_db",
+        "SELECT datname, usename, application_name, client_addr, state, query_start, state_change, query FROM pg_stat_activity WHERE application_name LIKE 'postgres_fdw%' ORDER BY query_start DESC",
+      );
+      assert.deepEqual(
+        onArchive.map((r) => [r.usename, r.application_name, r.state]),
+        [["employees_fdw_writer", "postgres_fdw", "idle"]],
+      );
+      // The same sessions from the main instance, by server; the view's own read is one more, active.
+      const byServer = await sql<{ server_name: string; connections: number; active_connections: number }>(
+        main,
+        "appdb",
+        "SELECT server_name, connections::int, active_connections::int FROM fdw_connections_by_server",
+      );
+      assert.deepEqual(byServer, [{ server_name: "archive_server", connections: 2, active_connections: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it("prunes a 2024 query to one Foreign Scan with the WHERE clause pushed down", async () => {
     assertPrunedTo2024(await sql<{ "QUERY PLAN": string }>(main, "appdb", GUIDE_2024_EXPLAIN));
   });

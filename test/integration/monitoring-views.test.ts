@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Client } from "pg";
 import { PgtierProvider } from "../../components/provider/provider";
 import { connectionOf, execAll, PostgresPair, query } from "../support/postgres";
 import { ResourceUnderTest } from "../support/provider";
-import { loadEmployees, TieredPartitionUnderTest, useTieredPair, yearInputs } from "../support/tiered";
+import { ARCHIVE_SERVER, loadEmployees, TieredPartitionUnderTest, useTieredPair, yearInputs } from "../support/tiered";
 
 interface HealthRow {
   partition: string;
@@ -139,5 +140,60 @@ describe("MonitoringViews (integration)", () => {
       /archive_health already exist in public, and pgtier did not make them/,
     );
     await execAll(main, ["DROP VIEW archive_health", "DROP TABLE payroll"]);
+  });
+
+  it("shows the guide's connection monitoring: each postgres_fdw session on the archive with its server, counted per server", async () => {
+    const main = connectionOf(pair.main);
+    const made = await views.create({ connection: main, parent: "employees", partitionKey: "hire_date", servers: [ARCHIVE_SERVER] });
+    await new TieredPartitionUnderTest("emp-2024").create(yearInputs(pair, 2024, "archive"));
+    await loadEmployees(main, 2024, 5);
+    // An application session that read 2024: postgres_fdw keeps its connection to the archive open, idle.
+    const app = new Client({ ...main, application_name: "payroll-app" });
+    await app.connect();
+    try {
+      await app.query("SELECT count(*) FROM employees WHERE hire_date < '2025-01-01'");
+
+      // WHEN
+      const sessions = await query<{ server_name: string; usename: string; state: string; query: string }>(
+        main,
+        "SELECT server_name, usename, state, query FROM fdw_connections ORDER BY state DESC",
+      );
+      const byServer = await query<{ server_name: string; connections: string; active_connections: string; last_query_time: Date | null }>(
+        main,
+        "SELECT * FROM fdw_connections_by_server",
+      );
+
+      // THEN: the application's idle session, and the one reading the view (active), both as the mapped user
+      assert.deepEqual(
+        sessions.map((r) => [r.server_name, r.usename, r.state]),
+        [
+          [ARCHIVE_SERVER, "postgres", "idle"],
+          [ARCHIVE_SERVER, "postgres", "active"],
+        ],
+      );
+      // postgres_fdw ends its remote transaction when the application's ends: that is the idle session's last query.
+      assert.equal(sessions[0].query, "COMMIT TRANSACTION");
+      // The view's own read: postgres_fdw fetches through a cursor, fetch_size rows at a time.
+      assert.match(sessions[1].query, /^FETCH 10000 FROM c\d+$/);
+      assert.equal(byServer.length, 1);
+      assert.equal(byServer[0].server_name, ARCHIVE_SERVER);
+      assert.equal(Number(byServer[0].connections), 2);
+      assert.equal(Number(byServer[0].active_connections), 1);
+      assert.ok(byServer[0].last_query_time instanceof Date);
+    } finally {
+      await app.end();
+    }
+
+    // WHEN: the table has no archive server any more
+    const none = { ...made.inputs, servers: [] };
+    await views.update(made.id, made.inputs, none);
+    // THEN: the views are empty, and the foreign table over the archive's activity is gone
+    assert.deepEqual(await query(main, "SELECT * FROM fdw_connections_by_server"), []);
+    assert.deepEqual(await query(main, "SELECT * FROM fdw_connections"), []);
+    assert.deepEqual(await query(main, "SELECT relname FROM pg_class WHERE relname LIKE 'fdw_connections_%' AND relkind = 'f'"), []);
+
+    // WHEN: deleted, nothing is left
+    await views.delete(made.id, none);
+    assert.deepEqual(await query(main, "SELECT relname FROM pg_class WHERE relname LIKE 'fdw_connections%'"), []);
   });
 });

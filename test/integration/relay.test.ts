@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
+import { Client } from "pg";
+import { withRelayedSession } from "../../components/db/client";
 import { Connection } from "../../components/model/types";
 import { PgtierProvider } from "../../components/provider/provider";
 import { indexNames, relkind } from "../support/catalog";
@@ -62,7 +64,32 @@ describe("TieredPartition archiving when the archive is unreachable from here (i
     return { servers: servers.map((s) => s.srvname), mappings: mappings.map((m) => m.m) };
   }
 
+  /** The privileges of `role` on the archive's emp_2024. */
+  async function privilegesOn2024(role: string): Promise<string[]> {
+    const rows = await query<{ p: string }>(
+      archive,
+      "SELECT privilege_type AS p FROM information_schema.role_table_grants WHERE table_name = 'emp_2024' AND grantee = $1 ORDER BY 1",
+      [role],
+    );
+    return rows.map((r) => r.p);
+  }
+
   it("archives through the main instance: postgres_fdw copies, dblink carries the rest, writers go on, and it says so", async () => {
+    // The admin's own mapping reads only too, as with pgtier's FDW roles: the copy inserts as fdw_reader for as long as it runs.
+    await execAll(main, [
+      "ALTER USER MAPPING FOR postgres SERVER archive_server OPTIONS (SET user 'fdw_reader', SET password 'reader-Pa55')",
+    ]);
+    try {
+      await archiveUnreachable();
+    } finally {
+      await execAll(main, [
+        "ALTER USER MAPPING FOR postgres SERVER archive_server OPTIONS (SET user 'postgres', SET password 'archive-Pa55')",
+      ]);
+    }
+  });
+
+  /** The scenario of the first test. */
+  async function archiveUnreachable(): Promise<void> {
     const partition = new TieredPartitionUnderTest("emp-2024");
     const local = yearInputs(pair, 2024, "local");
     const { id } = await partition.create(local);
@@ -110,8 +137,8 @@ describe("TieredPartition archiving when the archive is unreachable from here (i
       ),
       said,
     );
-    assert.match(said, /copying 20,0\d\d rows of emp_2024 to the archive \(fdw\)/);
-    assert.match(said, /copied 20,0\d\d rows through postgres_fdw/);
+    assert.match(said, /copying 20,\d{3} rows of emp_2024 to the archive \(fdw\)/);
+    assert.match(said, /copied 20,\d{3} rows through postgres_fdw/);
     assert.match(
       said,
       /archived emp_2024: \d+ rows, checksum -?\d+ \(\d+ change\(s\) made meanwhile replayed\)/,
@@ -147,7 +174,9 @@ describe("TieredPartition archiving when the archive is unreachable from here (i
       "SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'dblink'",
     );
     assert.deepEqual(ext, [{ schema: "pgtier_relay" }]);
-  });
+    // The mapping's role may again only read: its INSERT for the copy is taken back.
+    assert.deepEqual(await privilegesOn2024("fdw_reader"), ["SELECT"]);
+  }
 
   it("refuses to bring rows back from an archive it cannot reach, naming it and the fix, with nothing changed", async () => {
     const partition = new TieredPartitionUnderTest("emp-2024");
@@ -186,13 +215,56 @@ describe("TieredPartition archiving when the archive is unreachable from here (i
       // THEN
       assert.match(
         err,
-        /^TieredPartition "emp-2024": the main instance could not reach the archive through foreign server "nowhere" either \(.*no-such-archive\.invalid.*\); check that the archive runs and that the server's host and port are right as the main instance sees them — nothing was changed$/s,
+        /^TieredPartition "emp-2024": the main instance could not open an admin session on the archive through foreign server "nowhere" either \(.*no-such-archive\.invalid.*\); check that the archive runs, that the server's host and port are right as the main instance sees them, and that the archive's pg_hba\.conf lets postgres in from the main instance — nothing was changed$/s,
       );
       assert.equal(await relkind(main, "emp_2024"), "r");
       assert.deepEqual(await rowsAndChecksum(main, "emp_2024"), before);
       assert.equal(await relkind(archive, "emp_2024"), undefined);
     } finally {
       await execAll(main, ["DROP SERVER nowhere CASCADE"]);
+    }
+  });
+
+  it("through the main instance, a statement that waits for a lock says who holds it, retries, and fails naming that session", async () => {
+    await execAll(archive, ["CREATE TABLE report_source (x int)"]);
+    const holder = new Client({ ...archive, application_name: "long-report" });
+    await holder.connect();
+    process.env.PGTIER_LOCK_TIMEOUT_MS = "1500";
+    process.env.PGTIER_LOCK_ATTEMPTS = "2";
+    const progress: string[] = [];
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT count(*) FROM report_source");
+      const pid = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+      const op = { label: 'ArchiveTable "t"', progress: (line: string) => progress.push(line) };
+      const relay = {
+        server: "archive_server",
+        login: { user: archive.user, password: archive.password },
+        applicationName: "pgtier: test",
+      };
+
+      // WHEN
+      const message = await rejectionOf(withRelayedSession(op, main, relay, (s) => s.run("DROP TABLE report_source")));
+
+      // THEN: PostgreSQL's lock_not_available came back through dblink, and the watch looked on the archive
+      assert.match(
+        message,
+        new RegExp(
+          `^ArchiveTable "t": DROP TABLE report_source could not get its locks within 1500 ms in 2 attempts; held by pid ${pid} \\(user "postgres", application "long-report", idle in transaction`,
+        ),
+      );
+      assert.ok(
+        progress.some((line) =>
+          line.startsWith(`DROP TABLE report_source waits for a lock held by pid ${pid} (user "postgres", application "long-report"`),
+        ),
+        progress.join("\n"),
+      );
+      assert.equal(await relkind(archive, "report_source"), "r", "the table is still there");
+    } finally {
+      delete process.env.PGTIER_LOCK_TIMEOUT_MS;
+      delete process.env.PGTIER_LOCK_ATTEMPTS;
+      await holder.end();
+      await execAll(archive, ["DROP TABLE IF EXISTS report_source"]);
     }
   });
 });

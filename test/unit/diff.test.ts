@@ -290,9 +290,13 @@ const expectations: Record<
       partitionKey: "hire_date",
       healthView: "archive_health",
       statsView: "partition_query_stats",
+      connectionsView: "fdw_connections",
+      servers: ["archive_server"],
     },
     changes: {
       connection: [{ ...mainConnection, port: 15999 }, "update"],
+      servers: [["archive_server", "archive_b_server"], "update"],
+      connectionsView: ["fdw_sessions", "replace"],
       parent: ["staff", "update"],
       parentSchema: ["hr", "update"],
       partitionKey: ["id", "update"],

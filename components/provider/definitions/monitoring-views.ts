@@ -3,12 +3,20 @@
  * main instance — `archive_health` (exact counts), `archive_health_estimated`
  * (statistics only) and `partition_query_stats` — generated from the
  * catalog, so every rotation, restore and decommission shows at once without
- * pgtier touching them. A view dropped by hand shows on refresh.
+ * pgtier touching them; and its connection monitoring (`fdw_connections`,
+ * `fdw_connections_by_server`), over a foreign table per archive server,
+ * made again when the servers change. A view dropped by hand shows on refresh.
  */
 import { withSession } from "../../db/client";
 import { Reader } from "../../model/reader";
 import { Connection, readConnection } from "../../model/types";
 import {
+  activityTableOf,
+  buildActivityTableSql,
+  buildConnectionViewsSql,
+  buildDropActivityTableSql,
+  buildDropConnectionViewsSql,
+  connectionsByServerOf,
   buildDropMonitoringSql,
   buildHealthCommentSql,
   buildHealthFunctionSql,
@@ -38,6 +46,10 @@ export interface MonitoringViewsInputs {
   readonly healthView: string;
   /** The query statistics view's name. */
   readonly statsView: string;
+  /** The connection view's name (`<name>_by_server` beside it). */
+  readonly connectionsView: string;
+  /** The foreign servers whose postgres_fdw sessions it shows. */
+  readonly servers: readonly string[];
 }
 
 function readMonitoringInputs(r: Reader): MonitoringViewsInputs {
@@ -49,16 +61,45 @@ function readMonitoringInputs(r: Reader): MonitoringViewsInputs {
     partitionKey: r.text("partitionKey"),
     healthView: r.text("healthView"),
     statsView: r.text("statsView"),
+    connectionsView: r.text("connectionsView"),
+    servers: r.textList("servers"),
   };
 }
 
 /** Every view this resource makes. */
 function viewNames(v: MonitoringViewsInputs): string[] {
-  return [v.healthView, `${v.healthView}_estimated`, v.statsView];
+  return [v.healthView, `${v.healthView}_estimated`, v.statsView, v.connectionsView, connectionsByServerOf(v.connectionsView)];
+}
+
+/**
+ * The connection views made again over `v.servers`: the views first (they
+ * read the foreign tables), the foreign tables of servers no longer listed
+ * (dropped before their server is), then the new ones and the views.
+ */
+function connectionStatements(v: MonitoringViewsInputs, olds?: MonitoringViewsInputs): string[] {
+  const gone = (olds?.servers ?? []).filter((server) => !v.servers.includes(server));
+  return [
+    ...buildDropConnectionViewsSql(v.schema, olds?.connectionsView ?? v.connectionsView),
+    ...gone.map((server) => buildDropActivityTableSql(v.schema, olds?.connectionsView ?? v.connectionsView, server)),
+    ...v.servers.map((server) => buildActivityTableSql(v.schema, v.connectionsView, server)),
+    ...buildConnectionViewsSql(v.schema, v.connectionsView, v.servers),
+  ];
+}
+
+/** A foreign table name over 63 bytes would be cut by PostgreSQL, and two servers' could meet. */
+function checkActivityNames(op: Operation, v: MonitoringViewsInputs): void {
+  const long = v.servers.map((server) => activityTableOf(v.connectionsView, server)).filter((name) => Buffer.byteLength(name) > 63);
+  if (long.length > 0) {
+    throw new Error(
+      `${op.label}: ${long.join(", ")} (the connection view's foreign table per server) would be longer than 63 bytes; ` +
+        `give the connection view a shorter name (monitoring.connectionsView) — nothing was changed`,
+    );
+  }
 }
 
 /** Creates or replaces the function and the views, in one transaction. */
 async function apply(op: Operation, v: MonitoringViewsInputs, olds?: MonitoringViewsInputs): Promise<void> {
+  checkActivityNames(op, v);
   const parent = { schema: v.parentSchema, name: v.parent };
   await withSession(op, v.connection, async (s) => {
     const found = await s.first<{ comment: string | null }>(healthCommentSql, [v.schema, healthFunctionOf(v.healthView)]);
@@ -78,12 +119,19 @@ async function apply(op: Operation, v: MonitoringViewsInputs, olds?: MonitoringV
       buildHealthCommentSql(v.schema, v.healthView, parent),
       ...buildHealthViewsSql(v.schema, v.healthView),
       buildQueryStatsViewSql(v.schema, v.statsView, parent),
+      ...connectionStatements(v, olds),
     ]);
   });
 }
 
 async function dropAll(op: Operation, v: MonitoringViewsInputs): Promise<void> {
-  await withSession(op, v.connection, (s) => s.runAll(buildDropMonitoringSql(v.schema, v.healthView, v.statsView)));
+  await withSession(op, v.connection, (s) =>
+    s.runAll([
+      ...buildDropMonitoringSql(v.schema, v.healthView, v.statsView),
+      ...buildDropConnectionViewsSql(v.schema, v.connectionsView),
+      ...v.servers.map((server) => buildDropActivityTableSql(v.schema, v.connectionsView, server)),
+    ]),
+  );
 }
 
 export const monitoringViews: ResourceDefinition<MonitoringViewsInputs, object> = {
@@ -94,10 +142,12 @@ export const monitoringViews: ResourceDefinition<MonitoringViewsInputs, object> 
     schema: news.parentSchema ?? "public",
     healthView: "archive_health",
     statsView: "partition_query_stats",
+    connectionsView: "fdw_connections",
+    servers: [],
   }),
   diff: {
-    update: ["connection", "parent", "parentSchema", "partitionKey"],
-    replace: ["schema", "healthView", "statsView"],
+    update: ["connection", "parent", "parentSchema", "partitionKey", "servers"],
+    replace: ["schema", "healthView", "statsView", "connectionsView"],
     deleteBeforeReplace: true,
   },
   validate: (news) => validateMonitoringViewsArgs(news),

@@ -8,13 +8,11 @@
  * both.
  */
 import { pipeline } from "node:stream/promises";
-import { readCatalogColumns, readRelation, readServerOptions } from "../../db/catalog";
+import { readCatalogColumns, readRelation } from "../../db/catalog";
 import { Session } from "../../db/session";
 import { CopyMethod } from "../../model/rotation";
 import { TableName } from "../../model/types";
 import { buildDropForeignTableSql } from "../../sql/fdw";
-import { AdminLogin, buildAdminServerSql, buildDropAdminServerSql } from "../../sql/relay";
-import { QUIET_LOG_SQL } from "../../sql/tls";
 import {
   buildCopyForeignTableSql,
   buildCopyInSql,
@@ -51,12 +49,6 @@ export interface CopyJob {
   readonly server: string;
   /** Rows per remote INSERT (fdw method). */
   readonly batchSize: number;
-  /**
-   * The target's admin, when the fdw copy must log in as it (the archive is
-   * reached through the main instance, and its mapping may only read).
-   * @default none: through `server` and its mapping
-   */
-  readonly admin?: AdminLogin;
 }
 
 /** Copies with the chosen method; the target ends up holding exactly the snapshot's rows. */
@@ -137,21 +129,6 @@ async function typedColumns(job: CopyJob): Promise<{ name: string; type: string 
 }
 
 /**
- * A server like the copy's, with a mapping to the target's admin, made and
- * dropped inside the snapshot's transaction (the reader's): nothing of it,
- * the password least of all, outlives the copy, and its statements are kept
- * out of the server log.
- */
-async function adminServer(job: CopyJob, login: AdminLogin): Promise<{ name: string; create: string[] }> {
-  const options = await readServerOptions(job.source, job.server);
-  if (!options) {
-    throw new Error(`the main instance has no foreign server ${JSON.stringify(job.server)}`);
-  }
-  const name = `pgtier_copy_${job.source.backendPid}`;
-  return { name, create: [...QUIET_LOG_SQL, ...buildAdminServerSql(name, options, login)] };
-}
-
-/**
  * `INSERT INTO <foreign table> SELECT * FROM partition` on the main
  * instance, in the snapshot's transaction, through a transient foreign table
  * with batch_size. postgres_fdw commits the remote side when that
@@ -163,14 +140,11 @@ async function copyThroughFdw(job: CopyJob): Promise<void> {
   const started = Date.now();
   try {
     await job.target.runAll(job.empty);
-    const admin = job.admin && (await adminServer(job, job.admin));
     await job.source.runEach([
-      ...(admin?.create ?? []),
       buildDropForeignTableSql(copyTable),
-      buildCopyForeignTableSql(copyTable, await typedColumns(job), admin?.name ?? job.server, job.to, job.batchSize),
+      buildCopyForeignTableSql(copyTable, await typedColumns(job), job.server, job.to, job.batchSize),
       buildInsertSelectSql(copyTable, job.from, job.columns),
       buildDropForeignTableSql(copyTable),
-      ...(admin ? [buildDropAdminServerSql(admin.name)] : []),
     ]);
   } catch (err) {
     throw copyFailed(job, "through postgres_fdw", err);

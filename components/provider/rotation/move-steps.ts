@@ -11,7 +11,7 @@ import { formatCount } from "../progress";
 import { describeChecksum, rowCount, sameRows, TableChecksum, tableChecksum } from "./checksum";
 import { copyRows } from "./copy";
 import { withLockRetries } from "./move-locks";
-import { emptyTargetSql, ensureTargetIndexes, startSums } from "./move-target";
+import { emptyTargetSql, ensureTargetIndexes, letMappingInsert, startSums } from "./move-target";
 import { catchUp, replayAll, verifyTarget, waitingChanges } from "./replay";
 import { destinationOf, MoveState, Sessions, TierMove } from "./tier-move";
 
@@ -65,8 +65,28 @@ async function capture(m: TierMove, s: Sessions): Promise<void> {
   m.op.progress(`capturing writes to ${source.name}; writers go on while its rows are copied`);
 }
 
-/** Copies the snapshot's rows unless the target already holds exactly them; leaves the snapshot's checksum. */
+/**
+ * Copies the snapshot's rows unless the target already holds exactly them;
+ * leaves the snapshot's checksum. Through the main instance, the mapping's
+ * role may insert into the target for as long as the copy runs.
+ */
 async function copy(m: TierMove, s: Sessions, state: MoveState): Promise<void> {
+  if (!m.relay) {
+    return copySnapshot(m, s, state);
+  }
+  const restore = await letMappingInsert(m, s);
+  try {
+    await copySnapshot(m, s, state);
+  } catch (err) {
+    await s.target.runAll(restore).catch(() => undefined);
+    throw err;
+  }
+  // Only once the snapshot's transaction ended: postgres_fdw's remote insert commits with it.
+  await s.target.runAll(restore);
+}
+
+/** The copy itself, in the capture's snapshot. */
+async function copySnapshot(m: TierMove, s: Sessions, state: MoveState): Promise<void> {
   const columns = columnNamesOf(m.shape);
   const { table: from } = m.source;
   const { table: to } = m.target;
@@ -101,7 +121,6 @@ async function copy(m: TierMove, s: Sessions, state: MoveState): Promise<void> {
       expectedRows,
       server: m.server,
       batchSize: m.batchSize,
-      admin: m.relay?.login,
     };
     // The checksum reads the same snapshot on its own session while the copy runs.
     const [checksum] = await Promise.all([state.snapshot ?? tableChecksum(s.checker, from, columns), copyRows(m.copyMethod, job)]);

@@ -3,14 +3,15 @@
  * are in), and given sums once its rows are verified, so every replayed
  * change after keeps its count and checksum.
  */
-import { readCatalogColumns, readRelation } from "../../db/catalog";
+import { readCatalogColumns, readMappedUser, readRelation } from "../../db/catalog";
 import { Session } from "../../db/session";
 import { columnNamesOf } from "../../model/table-shape";
 import { TableName } from "../../model/types";
 import { buildDropSumsSql, buildReadSumsSql, buildSumsSql, sumsOf } from "../../sql/capture";
+import { buildGrantInsertSql, buildTableGrantsSql } from "../../sql/roles";
 import { buildCreateIndexIfMissingSql, buildTruncateSql } from "../../sql/rotation";
 import { TableChecksum } from "./checksum";
-import { TierMove } from "./tier-move";
+import { Sessions, TierMove } from "./tier-move";
 
 /** Creates the target, or checks that the table there has the partition's columns. */
 export async function ensureTarget(m: TierMove, target: Session): Promise<void> {
@@ -60,4 +61,20 @@ export async function dropSums(target: Session, table: Required<TableName>): Pro
 /** Statements that empty the target before a fresh copy (its sums go too: they are started again once verified). */
 export function emptyTargetSql(table: Required<TableName>): string[] {
   return [...buildDropSumsSql(table), buildTruncateSql(table)];
+}
+
+/**
+ * For a move through the main instance: the fdw copy inserts as the role
+ * the archive's user mapping logs in as, which may only read; it may insert
+ * into the target until the copy is done. Nothing reads the target through
+ * the mapping before the cutover attaches it. Returns the statements that
+ * give the target its own grants back (run them once the copy committed).
+ */
+export async function letMappingInsert(m: TierMove, s: Sessions): Promise<string[]> {
+  const role = await readMappedUser(s.main, m.server);
+  if (!role || role === m.target.connection.user) {
+    return [];
+  }
+  await s.target.runAll(buildGrantInsertSql(m.target.table, role));
+  return [...buildTableGrantsSql(m.target.table, [{ role, privileges: [] }]), ...m.targetGrants];
 }
