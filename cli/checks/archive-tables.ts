@@ -49,7 +49,6 @@ export async function checkArchiveTables(
             partitionKey: catalog.partitionKey,
             bounds: t.bounds!,
             constraints,
-            stackName: info.stackName,
           }),
         );
         const row = oid

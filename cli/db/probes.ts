@@ -5,6 +5,7 @@
  */
 import { withSession } from "../../components/db/client";
 import { PostgresError, postgresError, Session } from "../../components/db/session";
+import { inspectContainer } from "../../components/docker/container";
 import { Operation } from "../../components/model/operation";
 import { Connection, TableName } from "../../components/model/types";
 import { buildForeignTableProbeSql, buildProbeSql } from "../../components/sql/fdw";
@@ -51,9 +52,22 @@ export async function probeForeignTable(s: Session, table: TableName): Promise<P
   }
 }
 
-/** Logs in to `c` from this machine; the error message (naming the instance and what to do) when it cannot. */
+/**
+ * Logs in to `c` from this machine; why not, when it cannot. A container
+ * pgtier runs is looked at first, so a stopped one is said to be stopped
+ * (and not waited for, as pulumi's own connections do while it restarts).
+ */
 export async function loginError(op: Operation, c: Connection): Promise<string | undefined> {
   try {
+    if (c.container) {
+      const found = await inspectContainer(op.label, c.container);
+      if (!found) {
+        return `its container ${c.container} is gone`;
+      }
+      if (!found.running) {
+        return `its container ${c.container} is not running (${found.status})`;
+      }
+    }
     await withSession(op, c, (s) => s.run("SELECT 1"));
     return undefined;
   } catch (err) {

@@ -30,7 +30,6 @@ export interface ArchiveTableChecks {
   readonly partitionKey: string;
   readonly bounds: Bounds;
   readonly constraints?: readonly CheckConstraint[];
-  readonly stackName: string;
 }
 
 /** Whether a constraint pins `key` to exactly `bounds`. */
@@ -49,7 +48,7 @@ export function boundsVerdict(t: ArchiveTableChecks): Verdict {
   const table = quoteQualified(t.schema, t.table);
   const name = boundsConstraintName(t.table);
   const add = `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(name)} ${buildBoundsCheck(t.partitionKey, t.bounds)}`;
-  const refresh = `run pulumi up --refresh --stack ${t.stackName} (pgtier adds it back), or on the archive: ${add}`;
+  const addIt = `on the archive: ${add}`;
   const match = t.constraints.find((c) => matches(c, t.partitionKey, t.bounds));
   if (match && match.validated) {
     return ok(BOUNDS_CHECK, object, `${match.name}`);
@@ -64,7 +63,12 @@ export function boundsVerdict(t: ArchiveTableChecks): Verdict {
   }
   const own = t.constraints.find((c) => c.name === name);
   if (own) {
-    return fail(BOUNDS_CHECK, object, `its CHECK ${name} (${own.def}) does not match the partition's bounds ${range}`, refresh);
+    return fail(
+      BOUNDS_CHECK,
+      object,
+      `its CHECK ${name} (${own.def}) does not match the partition's bounds ${range}`,
+      `on the archive: ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(name)}, ADD CONSTRAINT ${quoteIdent(name)} ${buildBoundsCheck(t.partitionKey, t.bounds)}`,
+    );
   }
-  return fail(BOUNDS_CHECK, object, `no CHECK constraint pins ${t.partitionKey} to the partition's bounds ${range}`, refresh);
+  return fail(BOUNDS_CHECK, object, `no CHECK constraint pins ${t.partitionKey} to the partition's bounds ${range}`, addIt);
 }

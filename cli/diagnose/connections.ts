@@ -37,6 +37,7 @@ export function failureKind(e: PostgresError): FailureKind {
     return "remote-table";
   }
   if (
+    ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH"].includes(e.code ?? "") ||
     (e.code !== undefined && e.code.startsWith("08")) ||
     /could not connect|connection refused|could not translate host name|timeout expired|timed out|server closed the connection|Name or service not known/i.test(
       text,
@@ -79,6 +80,7 @@ export function serverVerdicts(p: ServerProbe): Verdict[] {
   const where = `${p.server} (${p.address})`;
   const mapping = `user mapping for ${p.localRole} on ${p.server} (logs in as ${p.remoteRole})`;
   const reason = p.error ? reasonOf(p.error) : "";
+  const [host, port = "5432"] = p.address.split("/")[0].split(":");
   const start = p.container ? `docker start ${p.container}, or pulumi up --stack ${p.stackName}` : `start the archive server`;
   const reachable =
     kind === undefined || kind === "authentication" || kind === "pg_hba"
@@ -88,7 +90,7 @@ export function serverVerdicts(p: ServerProbe): Verdict[] {
             CHECKS.reachableFromMain,
             where,
             `the main instance cannot connect (${reason})`,
-            `is the archive running? ${start}; from the main instance check it answers (pg_isready -h <host> -p <port>), and check the server's host/port options and the network between them`,
+            `is the archive running? ${start}; from the main instance check it answers (pg_isready -h ${host} -p ${port}), and check the server's host and port options and the network between them`,
           )
         : fail(CHECKS.reachableFromMain, where, `the probe failed (${reason})`, `read the archive's log for this error`);
   const connected = kind === undefined || kind === "remote-table";
@@ -106,13 +108,16 @@ export function serverVerdicts(p: ServerProbe): Verdict[] {
         ? skip(CHECKS.authentication, mapping, `pg_hba.conf refused the login before a password was asked`)
         : skip(CHECKS.authentication, mapping, unknown);
   const hbaObject = `${p.server} (${p.address}, user ${p.remoteRole})`;
+  // PostgreSQL names the client's address: `pg_hba.conf rejects connection for host "172.18.0.3", ...`.
+  const client = /for host "([^"]+)"/.exec(reason)?.[1];
+  const line = `host ${p.database} ${p.remoteRole} ${client ? `${client}/${client.includes(":") ? 128 : 32}` : "<main instance's address>/32"} scram-sha-256`;
   const hba =
     kind === "pg_hba"
       ? fail(
           CHECKS.pgHba,
           hbaObject,
           `the archive's pg_hba.conf rejects the main instance (${reason})`,
-          `add "host ${p.database} ${p.remoteRole} <main instance's address>/32 scram-sha-256" to the archive's pg_hba.conf above any line that rejects it, then run SELECT pg_reload_conf() on the archive`,
+          `add "${line}" to the archive's pg_hba.conf above any line that rejects it, then run SELECT pg_reload_conf() on the archive`,
         )
       : connected || kind === "authentication"
         ? ok(CHECKS.pgHba, hbaObject)
@@ -163,7 +168,7 @@ export function directVerdict(archive: string, address: string, error: string | 
         object,
         `this machine cannot connect (${error})`,
         container
-          ? `start its container (docker start ${container}) and check it stays up (docker logs ${container})`
+          ? `start its container (docker start ${container}, or pulumi up to create it again) and check it stays up (docker logs ${container})`
           : `check the server runs and this machine reaches ${address} (host and port in pgtier:archives)`,
       );
 }

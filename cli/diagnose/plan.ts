@@ -32,7 +32,7 @@ const CONDITIONS = ["Filter", "Index Cond", "Recheck Cond"];
  * `(public.a x) INNER JOIN (public.b y)`.
  */
 function relationsText(text: string): string[] {
-  return [...text.matchAll(/\(([^()\s]+)\s+[^()\s]+\)/g)].map((m) => {
+  return [...text.matchAll(/\(((?:"(?:[^"]|"")*"|[^()\s"])+)\s+[^()\s]+\)/g)].map((m) => {
     const parts = m[1].match(/"(?:[^"]|"")+"|[^.]+/g) ?? [m[1]];
     const name = parts[parts.length - 1];
     return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name;

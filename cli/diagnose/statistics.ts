@@ -40,13 +40,13 @@ export function statisticsVerdict(archive: string, schema: string, table: string
     return skip(STATISTICS_CHECK, object, `the table is not on the archive (see the remote table check)`);
   }
   const limit = staleAfter(stats.reltuples);
-  const since = stats.lastAnalyze ? `its last ANALYZE (${stats.lastAnalyze})` : `it was created, and it was never analyzed`;
+  const since = stats.lastAnalyze ? `its last ANALYZE (${stats.lastAnalyze})` : `it was created (never analyzed)`;
   if (stats.modifiedSinceAnalyze > limit) {
     const qualified = quoteQualified(schema, table);
     return fail(
       STATISTICS_CHECK,
       object,
-      `stale statistics: ${stats.modifiedSinceAnalyze} rows changed since ${since}, more than ${limit} (50 + 10% of ${Math.max(stats.reltuples, 0)} rows)`,
+      `stale statistics: ${stats.modifiedSinceAnalyze} rows changed since ${since}, more than ${limit} (${ANALYZE_THRESHOLD} + ${ANALYZE_SCALE_FACTOR * 100}% of its ${Math.max(stats.reltuples, 0)} rows)`,
       `on the archive: ANALYZE ${qualified}; then on the main instance ANALYZE the foreign partition too if its server does not use use_remote_estimate`,
     );
   }
