@@ -55,7 +55,7 @@ export function formatStatus(r: StatusReport): string[] {
   lines.push(...formatColumns(servers), "");
   const rot = r.lastRotation;
   lines.push(
-    `last rotation: ${rot ? `${rot.partition} to archive "${rot.archive}", ${rot.rows} rows, at ${rot.at}` : "none recorded (no partition has moved to an archive)"}`,
+    `last rotation: ${rot ? `${rot.partition} to ${rot.archive ? `archive "${rot.archive}"` : "an archive"}, ${rot.rows} rows, at ${rot.at}` : "none recorded (no partition has moved to an archive)"}`,
   );
   const dec = r.lastDecommission;
   lines.push(

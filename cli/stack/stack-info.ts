@@ -22,7 +22,7 @@ export interface ArchiveInfo {
 export interface RotationRecord {
   /** The partition that moved, e.g. `emp_2024`. */
   readonly partition: string;
-  /** The archive it moved to. */
+  /** The archive it moved to: its name, or its foreign server when the stack names no such archive; empty when the state does not say. */
   readonly archive: string;
   /** Rows copied and verified. */
   readonly rows: string;
@@ -158,7 +158,14 @@ export function stackInfoFrom(
       timeline: Object.freeze(out.has("timeline") ? [...out.textList("timeline")] : []),
       main: Object.freeze(main),
       archives: Object.freeze(archives),
-      ...(lastRotation ? { lastRotation } : {}),
+      ...(lastRotation
+        ? {
+            lastRotation: {
+              ...lastRotation,
+              archive: archives.find((a) => a.server === lastRotation.archive)?.name ?? lastRotation.archive,
+            },
+          }
+        : {}),
     });
   } catch (err) {
     if (err instanceof DecodeError) {
@@ -190,7 +197,9 @@ export function lastRotationOf(resources: readonly StateResource[]): RotationRec
       continue;
     }
     if (!last || r.modified > last.at) {
-      last = { partition: String(o.name), archive: String(o.archive ?? ""), rows: o.archivedRows, at: r.modified };
+      // The archive target holds the connection too (its password a secret); only its foreign server is read.
+      const server = isBag(o.archive) && typeof o.archive.server === "string" ? o.archive.server : "";
+      last = { partition: String(o.name), archive: server, rows: o.archivedRows, at: r.modified };
     }
   }
   return last;

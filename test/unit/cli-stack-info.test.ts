@@ -84,7 +84,7 @@ describe("cli: the last rotation in the state", () => {
     const partition = (name: string, modified: string, archivedRows?: string) => ({
       type: "pgtier:index:TieredPartition",
       modified,
-      outputs: { name, archive: "archive", ...(archivedRows ? { archivedRows } : {}) },
+      outputs: { name, archive: { server: "archive_server", connection: { password: "x" } }, ...(archivedRows ? { archivedRows } : {}) },
     });
     assert.deepEqual(
       lastRotationOf([
@@ -93,8 +93,14 @@ describe("cli: the last rotation in the state", () => {
         partition("emp_2025", "2026-02-01T00:00:00Z"),
         { type: "pgtier:index:ForeignServer", modified: "2027-01-01T00:00:00Z" },
       ]),
-      { partition: "emp_2024", archive: "archive", rows: "4", at: "2026-01-01T00:00:00Z" },
+      { partition: "emp_2024", archive: "archive_server", rows: "4", at: "2026-01-01T00:00:00Z" },
     );
     assert.equal(lastRotationOf([]), undefined);
+  });
+
+  it("is told by the archive's name", () => {
+    const rotation = { partition: "emp_2024", archive: "archive_server", rows: "4", at: "2026-01-01T00:00:00Z" };
+    const info = stackInfoFrom("dev", outputs, { "pgtier:password": "pw" }, rotation);
+    assert.equal(info.lastRotation?.archive, "archive");
   });
 });
