@@ -8,9 +8,11 @@ import { formatColumns, formatTimelineTable, PartitionFigures, TimelineEntry } f
 
 /** How one foreign server answered from the main instance. */
 export interface ServerHealth {
+  /** The foreign server, e.g. `archive_server`. */
   readonly server: string;
   /** `host:port/dbname` as the main instance reaches it. */
   readonly address: string;
+  /** Whether the probe through it connected. */
   readonly ok: boolean;
   /** Round trip of the probe, when it answered. */
   readonly millis?: number;

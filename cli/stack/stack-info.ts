@@ -32,6 +32,7 @@ export interface RotationRecord {
 
 /** The stack, as the command sees it. */
 export interface StackInfo {
+  /** The stack's name, as `--stack` gave it (fixes name it in pulumi commands). */
   readonly stackName: string;
   /** The tiered table, e.g. `employees`. */
   readonly tableName: string;
@@ -43,6 +44,7 @@ export interface StackInfo {
   readonly timeline: readonly string[];
   /** How this machine logs in to the main instance. */
   readonly main: Connection;
+  /** Every archive instance in `archiveEndpoints`, by name. */
   readonly archives: readonly ArchiveInfo[];
   /** The last move of a partition to an archive, if the state records one. */
   readonly lastRotation?: RotationRecord;
