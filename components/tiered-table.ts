@@ -243,7 +243,8 @@ export class TieredTable extends pulumi.ComponentResource {
           parent: this.table.name,
           parentSchema: args.table.schema,
           partitionKey: args.table.partitionKey,
-          servers: Object.values(access.servers).map((server) => server.name),
+          // Sorted: archives listed in another order are the same servers.
+          servers: pulumi.all(Object.values(access.servers).map((server) => server.name)).apply((names) => [...names].sort()),
           ...args.monitoring,
         },
         { parent: this },
