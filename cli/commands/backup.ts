@@ -22,6 +22,7 @@ import {
   ManifestFile,
   manifestPartitions,
   formatManifest,
+  PartitionPlace,
   QualifiedName,
 } from "../backup/manifest";
 import { DumpPlan, placePartitions, PlanError, planBackup } from "../backup/plan";
@@ -106,6 +107,9 @@ export async function runBackup(info: StackInfo, options: BackupOptions, progres
     stopTicker();
   }
   const failed = failuresOf(results);
+  if (failed.length === 0) {
+    failed.push(...(await layoutChanged(info, table, places, progress)));
+  }
   if (failed.length > 0) {
     throw new Error(
       `the backup in ${dir} is incomplete (no ${MANIFEST_FILE} was written): ${failed.join("; ")} — fix the cause and run pgtier backup again (into a new directory, or this one)`,
@@ -128,6 +132,28 @@ export async function runBackup(info: StackInfo, options: BackupOptions, progres
   const rows = manifestPartitions(manifest).reduce((n, p) => n + BigInt(p.rows), 0n);
   progress(`wrote ${path.join(dir, MANIFEST_FILE)}: ${manifest.files.length} files, ${rows} rows, in ${seconds(startedAt.getTime())}`);
   return manifest;
+}
+
+/**
+ * Each instance's dumps read a snapshot of their own: a partition that
+ * moved between instances meanwhile (a rotation by pulumi up) could be in
+ * two files or in none. The layout read again after the dumps must be the
+ * one they were planned from.
+ */
+async function layoutChanged(
+  info: StackInfo,
+  table: QualifiedName,
+  planned: readonly PartitionPlace[],
+  progress: Progress,
+): Promise<string[]> {
+  progress(`reading the layout again: no partition may have moved during the backup`);
+  const now = await withSession({ label: "the main instance", progress }, info.main, (s) =>
+    readTieredCatalog(s, table.schema, table.name, info.stackName),
+  );
+  const places = placePartitions(info.stackName, now.partitions, info.archives);
+  return JSON.stringify(places) === JSON.stringify(planned)
+    ? []
+    : [`the layout of ${table.schema}.${table.name} changed while the dumps ran (did pulumi up rotate a partition?)`];
 }
 
 /** What every instance's dumps share. */
