@@ -55,6 +55,14 @@ export interface ManifestSequence extends QualifiedName {
   readonly isCalled: boolean;
 }
 
+/** The decommission audit table (the guide's archive_decommission_log) as the main dump holds it. */
+export interface ManifestLog extends QualifiedName {
+  /** Its rows when the dump started. */
+  readonly rows: string;
+  /** The sequences its columns own (`id serial`), by name, in its schema. */
+  readonly sequences: readonly string[];
+}
+
 /** One dump file. */
 export interface ManifestFile {
   /** File name, relative to the backup directory. */
@@ -69,6 +77,8 @@ export interface ManifestFile {
   readonly partitions: readonly ManifestPartition[];
   /** The sequences whose values it holds (main only). */
   readonly sequences: readonly ManifestSequence[];
+  /** The decommission audit table, when the main instance had one (main only). */
+  readonly decommissionLog?: ManifestLog;
   /** Size in bytes. */
   readonly bytes: number;
   /** SHA-256 of the file, hex. */
@@ -171,6 +181,22 @@ class Fields {
     });
   }
 
+  /** A list of names; `nonEmpty` when an empty list is a problem too. */
+  names(key: string, nonEmpty = false): string[] {
+    const v = this.o[key];
+    if (!Array.isArray(v) || (nonEmpty && v.length === 0)) {
+      this.problems.push(`${this.at}${key} is not a list of names`);
+      return [];
+    }
+    return v.map((c, i) => {
+      if (typeof c !== "string" || c.length === 0) {
+        this.problems.push(`${this.at}${key}[${i}] is not a name (${JSON.stringify(c)})`);
+        return "";
+      }
+      return c;
+    });
+  }
+
   object<T>(key: string, read: (f: Fields) => T, optional = false): T | undefined {
     const v = this.o[key];
     if (v === undefined && optional) {
@@ -221,6 +247,11 @@ function fileOf(f: Fields, at: string, problems: string[]): ManifestFile {
   if (sha256 !== "" && !/^[0-9a-f]{64}$/.test(sha256)) {
     problems.push(`${at}sha256 is not a SHA-256 in hex`);
   }
+  const decommissionLog = f.object(
+    "decommissionLog",
+    (l) => ({ ...qualified(l), rows: l.digits("rows"), sequences: l.names("sequences") }),
+    true,
+  );
   return {
     file,
     instance: instance === "archive" ? "archive" : "main",
@@ -228,6 +259,7 @@ function fileOf(f: Fields, at: string, problems: string[]): ManifestFile {
     database: f.text("database"),
     partitions: f.list("partitions", (p, pat) => partitionOf(p, pat, problems)),
     sequences: f.list("sequences", (s) => ({ ...qualified(s), lastValue: s.digits("lastValue"), isCalled: s.flag("isCalled") })),
+    ...(decommissionLog ? { decommissionLog } : {}),
     bytes: f.number("bytes"),
     sha256,
   };
@@ -261,7 +293,7 @@ export function parseManifest(text: string, where: string): Manifest {
     pgtierVersion: f.text("pgtierVersion"),
     pgDump: f.text("pgDump"),
     table: f.object("table", qualified)!,
-    columns: columnNames(value.columns, problems),
+    columns: f.names("columns", true),
     files: f.list("files", (ff, at) => fileOf(ff, at, problems)),
   };
   problems.push(...duplicates(manifest));
@@ -269,21 +301,6 @@ export function parseManifest(text: string, where: string): Manifest {
     throw new ManifestError(`${where} is not a valid pgtier backup manifest:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return deepFreeze(manifest);
-}
-
-/** The manifest's column list, each a non-empty name. */
-function columnNames(value: unknown, problems: string[]): string[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    problems.push("columns is not a list of column names");
-    return [];
-  }
-  return value.map((c, i) => {
-    if (typeof c !== "string" || c.length === 0) {
-      problems.push(`columns[${i}] is not a column name (${JSON.stringify(c)})`);
-      return "";
-    }
-    return c;
-  });
 }
 
 /** A partition or a file named twice. */

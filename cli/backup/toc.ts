@@ -106,3 +106,54 @@ export function buildRestoreList(
   sequences.forEach((s) => pick("SEQUENCE SET", s));
   return Object.freeze({ list: `${lines.join("\n")}\n`, missing: Object.freeze(missing) });
 }
+
+/** Kinds of entry that make up a plain table's definition, besides its rows. */
+const DEFINITION_KINDS = ["TABLE", "SEQUENCE", "SEQUENCE OWNED BY", "DEFAULT", "CONSTRAINT", "INDEX", "COMMENT"];
+
+/**
+ * The restore of a plain table that is not in the target database, with
+ * the sequences its columns own: its definition (table, sequences, column
+ * defaults, constraints), its rows and the sequences' values. A column
+ * default's and a constraint's entry are named `<table> <column or
+ * constraint>`. Indexes other than a constraint's are not found by name and
+ * are left out.
+ */
+export function buildTableWithDefinitionList(
+  entries: readonly TocEntry[],
+  table: QualifiedName,
+  sequences: readonly string[],
+): RestoreList {
+  const own = (e: TocEntry) =>
+    e.schema === table.schema &&
+    ((["TABLE", "TABLE DATA"].includes(e.kind) && e.name === table.name) ||
+      (["DEFAULT", "CONSTRAINT"].includes(e.kind) && e.name.startsWith(`${table.name} `)) ||
+      (["SEQUENCE", "SEQUENCE OWNED BY", "SEQUENCE SET"].includes(e.kind) && sequences.includes(e.name)));
+  const picked = entries.filter(
+    (e) => own(e) && (DEFINITION_KINDS.includes(e.kind) || e.kind === "TABLE DATA" || e.kind === "SEQUENCE SET"),
+  );
+  const missing = [
+    ...(picked.some((e) => e.kind === "TABLE") ? [] : [`${table.schema}.${table.name}`]),
+    ...sequences.filter((s) => !picked.some((e) => e.kind === "SEQUENCE" && e.name === s)).map((s) => `${table.schema}.${s}`),
+  ];
+  return Object.freeze({ list: `${picked.map((e) => e.line).join("\n")}\n`, missing: Object.freeze(missing) });
+}
+
+/**
+ * The restore of a plain table and the sequences its columns own (the
+ * decommission log): with its definition when the target lacks it
+ * (`create`), else its rows and the sequences' values only.
+ */
+export function buildLogRestoreList(
+  entries: readonly TocEntry[],
+  log: QualifiedName & { readonly sequences: readonly string[] },
+  create: boolean,
+): RestoreList {
+  const table = { schema: log.schema, name: log.name };
+  return create
+    ? buildTableWithDefinitionList(entries, table, log.sequences)
+    : buildRestoreList(
+        entries,
+        [table],
+        log.sequences.map((name) => ({ schema: log.schema, name })),
+      );
+}

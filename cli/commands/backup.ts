@@ -28,7 +28,7 @@ import {
 import { DumpPlan, placePartitions, PlanError, planBackup } from "../backup/plan";
 import { buildRestoreList, dataEntriesOf } from "../backup/toc";
 import { dumpDatabase, fileDigest, pgDumpVersion, readToc, sizeNow } from "../db/dump-files";
-import { measureTables, readColumns, readSequences } from "../db/table-figures";
+import { measureTables, readColumns, readDecommissionLog, readSequences } from "../db/table-figures";
 import { readTieredCatalog } from "../db/tiered-catalog";
 import { startTicker } from "../progress";
 import { formatBytes } from "../report/timeline";
@@ -185,7 +185,9 @@ async function dumpInstance(g: InstanceDumps, ctx: DumpContext): Promise<void> {
       const tables = g.plans.flatMap((p) => p.partitions.map((x) => x.table));
       ctx.progress(`counting rows of ${tables.map((t) => t.name).join(", ") || "no partition"} on ${g.label} (snapshot ${snapshot})`);
       const figures = await measureTables(s, tables, ctx.columns);
-      const sequences = g.plans.some((p) => p.instance === "main") ? await readSequences(s, ctx.table) : [];
+      const onMain = g.plans.some((p) => p.instance === "main");
+      const sequences = onMain ? await readSequences(s, ctx.table) : [];
+      const decommissionLog = onMain ? await readDecommissionLog(s, ctx.table.schema) : undefined;
       let i = 0;
       const measured = g.plans.map((p) => ({ plan: p, partitions: p.partitions.map((x) => ({ ...x, ...figures[i++] })) }));
       const results = await Promise.allSettled(
@@ -217,6 +219,7 @@ async function dumpInstance(g: InstanceDumps, ctx: DumpContext): Promise<void> {
               database: g.connection.database,
               partitions,
               sequences: plan.instance === "main" ? sequences : [],
+              ...(plan.instance === "main" && decommissionLog ? { decommissionLog } : {}),
               ...digest,
             });
             const rows = partitions.map((x) => `${x.partition} ${x.rows} rows`).join(", ") || "no partition rows";

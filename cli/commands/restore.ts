@@ -17,20 +17,31 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { withSession } from "../../components/db/client";
+import { Session } from "../../components/db/session";
 import { Operation, Progress } from "../../components/model/operation";
 import { Connection } from "../../components/model/types";
 import { failuresOf, settleBounded } from "../backup/bounded";
-import { Figures, Manifest, MANIFEST_FILE, ManifestFile, manifestPartitions, parseManifest, QualifiedName } from "../backup/manifest";
+import {
+  Figures,
+  Manifest,
+  MANIFEST_FILE,
+  ManifestFile,
+  ManifestLog,
+  manifestPartitions,
+  parseManifest,
+  QualifiedName,
+} from "../backup/manifest";
 import { compareLayout, placePartitions, PlanError } from "../backup/plan";
-import { buildRestoreList } from "../backup/toc";
+import { buildLogRestoreList, buildRestoreList } from "../backup/toc";
 import { causeOf } from "../db/probes";
 import { fileDigest, readToc, restoreData } from "../db/dump-files";
-import { hasRows, measureTables, readColumns, readSequences } from "../db/table-figures";
+import { hasRows, measureTables, readColumns, readSequences, tableExists } from "../db/table-figures";
 import { readTieredCatalog } from "../db/tiered-catalog";
 import { reasonOf } from "../diagnose/connections";
 import { startTicker } from "../progress";
-import { PartitionCheck, RestoreReport, SequenceCheck } from "../report/restore";
+import { LogCheck, PartitionCheck, RestoreReport, SequenceCheck } from "../report/restore";
 import { buildAnalyzeSql } from "../sql/backup";
+import { buildCountSql } from "../sql/diagnostics";
 import { StackInfo } from "../stack/stack-info";
 
 /** What `pgtier restore` is asked to do. */
@@ -101,7 +112,7 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
 
   // Before anything changes: the stack's layout, its tables empty, its foreign partitions reading through.
   progress(`reading the layout of ${table.schema}.${table.name} on the main instance at ${info.main.host}:${info.main.port}`);
-  const { catalog, notInBackup } = await withSession(mainOp, info.main, async (s) => {
+  const { catalog, notInBackup, logTarget } = await withSession(mainOp, info.main, async (s) => {
     const catalog = await readTieredCatalog(s, table.schema, table.name, info.stackName);
     const comparison = compareLayout(
       manifest,
@@ -128,10 +139,11 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
         );
       }
     }
-    return { catalog, notInBackup: comparison.notInBackup };
+    return { catalog, notInBackup: comparison.notInBackup, logTarget: await logTargetOf(s, manifest) };
   });
 
   const jobs: RestoreJob[] = [];
+  let logJob: { job: RestoreJob; create: boolean } | undefined;
   for (const f of manifest.files) {
     const archive = f.instance === "archive" ? info.archives.find((a) => a.name === f.archive) : undefined;
     if (f.instance === "archive" && !archive) {
@@ -153,8 +165,9 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
       }
       const file = path.join(dir, f.file);
       if (fs.existsSync(file)) {
+        const entries = await readToc(op, connection, file);
         const { list, missing } = buildRestoreList(
-          await readToc(op, connection, file),
+          entries,
           f.partitions.map((p) => p.table),
           f.sequences,
         );
@@ -162,6 +175,13 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
           problems.push(`${f.file} holds no data for ${missing.join(", ")}`);
         }
         jobs.push({ file: f, label, connection, list });
+        if (f.decommissionLog && (logTarget === "create" || logTarget === "fill")) {
+          const log = buildLogRestoreList(entries, f.decommissionLog, logTarget === "create");
+          if (log.missing.length > 0) {
+            problems.push(`${f.file} holds no definition or data for ${log.missing.join(", ")}`);
+          }
+          logJob = { job: { file: f, label, connection, list: log.list }, create: logTarget === "create" };
+        }
       }
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
@@ -175,9 +195,53 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
   }
 
   await restoreFiles(dir, jobs, options.jobs ?? jobs.length, progress);
+  if (logJob) {
+    const { job, create } = logJob;
+    progress(`restoring the decommission log from ${job.file.file}${create ? " (the stack has none: its definition too)" : ""}`);
+    await restoreData(
+      { label: `pgtier restore: ${job.label}`, progress },
+      job.connection,
+      path.join(dir, job.file.file),
+      job.list,
+      !create,
+    );
+  }
   await analyzeRestored(jobs, progress);
   const report = await verify(info, manifest, catalog.partitions, mainOp);
-  return { ...report, from: dir, notInBackup };
+  const log = manifest.files.find((f) => f.decommissionLog)?.decommissionLog;
+  return {
+    ...report,
+    ...(log ? { decommissionLog: await checkLog(info, log, logTarget === "kept", mainOp) } : {}),
+    from: dir,
+    notInBackup,
+  };
+}
+
+/**
+ * What becomes of the backup's decommission log: `create` it when the stack
+ * has none, `fill` the empty one it has, or keep the stack's own when it
+ * holds rows (its history is newer than the backup's).
+ */
+async function logTargetOf(s: Session, manifest: Manifest): Promise<"create" | "fill" | "kept" | undefined> {
+  const log = manifest.files.find((f) => f.decommissionLog)?.decommissionLog;
+  if (!log) {
+    return undefined;
+  }
+  const table = { schema: log.schema, name: log.name };
+  if (!(await tableExists(s, table))) {
+    return "create";
+  }
+  return (await hasRows(s, table)) ? "kept" : "fill";
+}
+
+/** The decommission log after the restore: as many rows as the backup's, unless the stack's own was kept. */
+async function checkLog(info: StackInfo, log: ManifestLog, kept: boolean, op: Operation): Promise<LogCheck> {
+  const table = `${log.schema}.${log.name}`;
+  if (kept) {
+    return { table, expected: log.rows, outcome: "kept", ok: true };
+  }
+  const found = await withSession(op, info.main, async (s) => String((await s.first<{ n: string }>(buildCountSql(log)))?.n));
+  return { table, expected: log.rows, found, outcome: "restored", ok: found === log.rows };
 }
 
 /** Every file's rows restored, each in one transaction on its instance, at most `limit` at once. */
@@ -241,7 +305,7 @@ async function verify(
   manifest: Manifest,
   onMain: readonly { schema: string; name: string; server?: string }[],
   op: Operation,
-): Promise<Omit<RestoreReport, "from" | "notInBackup">> {
+): Promise<Omit<RestoreReport, "from" | "notInBackup" | "decommissionLog">> {
   return withSession(op, info.main, async (s) => {
     const partitions: PartitionCheck[] = [];
     for (const p of manifestPartitions(manifest)) {

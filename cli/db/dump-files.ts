@@ -65,10 +65,11 @@ export async function readToc(op: Operation, c: Connection, file: string): Promi
 
 /**
  * Restores the entries of `list` (a pg_restore listing) from `file` into
- * `c`'s database, in one transaction: rows and sequence values only, no
- * owner or privilege changes.
+ * `c`'s database, in one transaction, without owner or privilege changes:
+ * rows and sequence values only, unless `dataOnly` is false (a table the
+ * target lacks, created from its definition in the dump).
  */
-export async function restoreData(op: Operation, c: Connection, file: string, list: string): Promise<void> {
+export async function restoreData(op: Operation, c: Connection, file: string, list: string, dataOnly = true): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pgtier-restore-"));
   const listFile = path.join(dir, "list");
   try {
@@ -77,7 +78,7 @@ export async function restoreData(op: Operation, c: Connection, file: string, li
       op,
       "pg_restore",
       [
-        "--data-only",
+        ...(dataOnly ? ["--data-only"] : []),
         "--no-owner",
         "--no-privileges",
         "--single-transaction",

@@ -7,7 +7,9 @@
 import { Session } from "../../components/db/session";
 import { tableChecksum, useStableText } from "../../components/provider/rotation/checksum";
 import { quoteQualified } from "../../components/sql/quote";
-import { Figures, ManifestSequence, QualifiedName } from "../backup/manifest";
+import { DECOMMISSION_LOG } from "../../components/sql/decommission";
+import { buildCountSql, tableOidSql } from "../sql/diagnostics";
+import { Figures, ManifestLog, ManifestSequence, QualifiedName } from "../backup/manifest";
 import { buildHasRowsSql, buildSequenceValueSql, ownedSequencesSql, tableColumnsSql } from "../sql/backup";
 
 /** A table's column names in their order. */
@@ -42,4 +44,20 @@ export async function measureTables(s: Session, tables: readonly QualifiedName[]
 /** Whether a table holds any row. */
 export async function hasRows(s: Session, table: QualifiedName): Promise<boolean> {
   return (await s.first<{ has_rows: boolean }>(buildHasRowsSql(table)))?.has_rows ?? false;
+}
+
+/** Whether a table exists. */
+export async function tableExists(s: Session, table: QualifiedName): Promise<boolean> {
+  return Boolean((await s.first<{ oid: number | null }>(tableOidSql, [quoteQualified(table.schema, table.name)]))?.oid);
+}
+
+/** The decommission audit table of `schema` (the guide's archive_decommission_log): its rows and sequences, when it exists. */
+export async function readDecommissionLog(s: Session, schema: string): Promise<ManifestLog | undefined> {
+  const table = { schema, name: DECOMMISSION_LOG };
+  if (!(await tableExists(s, table))) {
+    return undefined;
+  }
+  const rows = String((await s.first<{ n: string }>(buildCountSql(table)))?.n ?? "0");
+  const sequences = await s.rows<{ schema: string; name: string }>(ownedSequencesSql, [quoteQualified(schema, DECOMMISSION_LOG)]);
+  return { ...table, rows, sequences: sequences.filter((q) => q.schema === schema).map((q) => q.name) };
 }

@@ -33,6 +33,19 @@ export interface SequenceCheck {
   readonly ok: boolean;
 }
 
+/** The decommission audit table: restored from the backup, or the stack's own kept. */
+export interface LogCheck {
+  /** `schema.name`. */
+  readonly table: string;
+  /** Its rows in the backup. */
+  readonly expected: string;
+  /** Its rows after the restore. */
+  readonly found?: string;
+  /** `kept`: the stack had rows in its own, which were left as they are. */
+  readonly outcome: "restored" | "kept";
+  readonly ok: boolean;
+}
+
 /** The outcome of a restore. */
 export interface RestoreReport {
   /** The stack restored into. */
@@ -45,11 +58,13 @@ export interface RestoreReport {
   readonly sequences: readonly SequenceCheck[];
   /** Partitions of the stack the backup had no rows for (left empty). */
   readonly notInBackup: readonly string[];
+  /** The decommission log, when the backup had one. */
+  readonly decommissionLog?: LogCheck;
 }
 
 /** Whether any partition or sequence differs from the backup. */
 export function restoreMismatched(r: RestoreReport): boolean {
-  return r.partitions.some((p) => !p.ok) || r.sequences.some((s) => !s.ok);
+  return r.partitions.some((p) => !p.ok) || r.sequences.some((s) => !s.ok) || r.decommissionLog?.ok === false;
 }
 
 function verdict(p: PartitionCheck): string {
@@ -71,11 +86,17 @@ export function formatRestore(r: RestoreReport): string[] {
   const sequences = r.sequences.map(
     (s) => `sequence ${s.sequence}: ${s.found ?? "missing"} (the backup recorded ${s.expected}) ${s.ok ? "ok" : "MISMATCH"}`,
   );
+  const l = r.decommissionLog;
+  const log = !l
+    ? []
+    : l.outcome === "kept"
+      ? [`decommission log ${l.table}: the stack's own kept (it holds rows); the backup's ${l.expected} rows not restored`]
+      : [`decommission log ${l.table}: ${l.found ?? "?"} rows (the backup had ${l.expected}) ${l.ok ? "ok" : "MISMATCH"}`];
   const empty = r.notInBackup.length > 0 ? [`not in the backup, left empty: ${r.notInBackup.join(", ")}`] : [];
   const rows = r.partitions.reduce((n, p) => n + BigInt(p.expected.rows), 0n);
   const failed = r.partitions.filter((p) => !p.ok).map((p) => p.partition);
   const summary = restoreMismatched(r)
-    ? `restore of ${r.from} into stack ${r.stack}: ${failed.length > 0 ? `${failed.join(", ")} differ${failed.length === 1 ? "s" : ""} from the backup` : "a sequence differs from the backup"} — see above`
+    ? `restore of ${r.from} into stack ${r.stack}: ${failed.length > 0 ? `${failed.join(", ")} differ${failed.length === 1 ? "s" : ""} from the backup` : "a sequence or the decommission log differs from the backup"} — see above`
     : `restored ${r.partitions.length} partitions, ${rows} rows, into stack ${r.stack}: counts and checksums match the backup of ${r.backupOf}`;
-  return [...table, ...sequences, ...empty, "", summary];
+  return [...table, ...sequences, ...log, ...empty, "", summary];
 }

@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { buildDecommissionLogTableSql } from "../../components/sql/decommission";
 import { archiveDb, Database, mainDb, sql } from "../support/rotation";
 import { cliEnv, ROOT, skipAfterFirstFailure, useStack } from "../support/stack";
 
@@ -61,6 +62,7 @@ interface ManifestSeen {
     sha256: string;
     partitions: { partition: string; tier: string; rows: string; checksum: string }[];
     sequences: { name: string; lastValue: string }[];
+    decommissionLog?: { schema: string; name: string; rows: string; sequences: string[] };
   }[];
 }
 
@@ -116,6 +118,12 @@ describe("e2e: pgtier backup and restore", function () {
            FROM generate_series(1, ${ROWS_PER_YEAR}) g`,
       );
     }
+    // An earlier decommission's audit row, in the table pgtier's decommission creates.
+    await sql(main, buildDecommissionLogTableSql("public"));
+    await sql(
+      main,
+      "INSERT INTO archive_decommission_log (table_name, partition_range, row_count, backup_location) VALUES ('emp_2022', '[2022-01-01, 2023-01-01)', 12, '/backups/emp_2022.dump')",
+    );
     Object.assign(original, await fingerprints());
     [{ lastId }] = await sql<{ lastId: string }>(main, `SELECT last_value::text AS "lastId" FROM employees_id_seq`);
   });
@@ -141,6 +149,12 @@ describe("e2e: pgtier backup and restore", function () {
       manifest.files[0].sequences.map((s) => [s.name, s.lastValue]),
       [["employees_id_seq", lastId]],
     );
+    assert.deepEqual(manifest.files[0].decommissionLog, {
+      schema: "public",
+      name: "archive_decommission_log",
+      rows: "1",
+      sequences: ["archive_decommission_log_id_seq"],
+    });
     for (const f of manifest.files) {
       const file = path.join(backup, f.file);
       assert.equal(sha256Of(file), f.sha256, f.file);
@@ -215,6 +229,9 @@ describe("e2e: pgtier backup and restore", function () {
     assert.match(run.stdout, /^emp_2024 +archive +archive +5000 +-?\d+ +ok \(read through archive_server\)$/m);
     assert.match(run.stdout, /^emp_2025 +local +main +5000 +-?\d+ +ok$/m);
     assert.match(run.stdout, new RegExp(`^sequence public\\.employees_id_seq: ${lastId} \\(the backup recorded ${lastId}\\) ok$`, "m"));
+    assert.match(run.stdout, /^decommission log public\.archive_decommission_log: 1 rows \(the backup had 1\) ok$/m);
+    const status = await pgtier("status", "--stack", stackName, "--quiet");
+    assert.match(status.stdout, /^last decommission: emp_2022/m);
     assert.match(run.stdout, /restored 2 partitions, 10000 rows, into stack .*: counts and checksums match the backup/);
     assert.match(run.stderr, /restoring archive\.public\.emp_2024\.dump into archive "archive" \(archive_db\): emp_2024/);
     // Through the partitioned table, as an application reads it, and new rows take ids after the restored ones.

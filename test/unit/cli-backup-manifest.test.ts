@@ -26,6 +26,7 @@ export const guideManifest: Manifest = {
         },
       ],
       sequences: [{ schema: "public", name: "employees_id_seq", lastValue: "7", isCalled: true }],
+      decommissionLog: { schema: "public", name: "archive_decommission_log", rows: "1", sequences: ["archive_decommission_log_id_seq"] },
       bytes: 9000,
       sha256: "a".repeat(64),
     },

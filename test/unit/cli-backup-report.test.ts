@@ -22,6 +22,7 @@ const restored: RestoreReport = {
   ],
   sequences: [{ sequence: "public.employees_id_seq", expected: "7", found: "7", ok: true }],
   notInBackup: ["emp_2026"],
+  decommissionLog: { table: "public.archive_decommission_log", expected: "1", found: "1", outcome: "restored", ok: true },
 };
 
 describe("cli backup and restore: what they print", () => {
@@ -42,10 +43,23 @@ describe("cli backup and restore: what they print", () => {
       "emp_2024   archive  archive   4     98        ok (read through archive_server)",
       "emp_2025   local    main      3     -12       MISMATCH: 2 rows, checksum 7; the backup has 3 rows, checksum -12",
       "sequence public.employees_id_seq: 7 (the backup recorded 7) ok",
+      "decommission log public.archive_decommission_log: 1 rows (the backup had 1) ok",
       "not in the backup, left empty: emp_2026",
       "",
       "restore of /b into stack restored: emp_2025 differs from the backup — see above",
     ]);
+  });
+
+  it("restore: the stack's own decommission log kept", () => {
+    const kept = {
+      ...restored,
+      decommissionLog: { table: "public.archive_decommission_log", expected: "2", outcome: "kept" as const, ok: true },
+    };
+    assert.ok(
+      formatRestore(kept).includes(
+        "decommission log public.archive_decommission_log: the stack's own kept (it holds rows); the backup's 2 rows not restored",
+      ),
+    );
   });
 
   it("restore: the summary when everything matches", () => {

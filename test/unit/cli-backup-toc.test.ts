@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildRestoreList, dataEntriesOf, parseToc } from "../../cli/backup/toc";
+import { buildLogRestoreList, buildRestoreList, dataEntriesOf, parseToc } from "../../cli/backup/toc";
 
 /** Part of `pg_restore --list` of the guide's main database. */
 const listing = `;
@@ -79,5 +79,52 @@ describe("cli backup: a dump's table of contents", () => {
   it("names what the dump lacks", () => {
     const restore = buildRestoreList(parseToc(listing), [{ schema: "public", name: "emp_2024" }], [{ schema: "archive", name: "s" }]);
     assert.deepEqual(restore.missing, ["public.emp_2024", "archive.s"]);
+  });
+
+  describe("the decommission log", () => {
+    const withLog = `${listing}220; 1259 16430 TABLE public archive_decommission_log postgres
+219; 1259 16429 SEQUENCE public archive_decommission_log_id_seq postgres
+3310; 0 0 SEQUENCE OWNED BY public archive_decommission_log_id_seq postgres
+3291; 2604 16433 DEFAULT public archive_decommission_log id postgres
+3298; 0 16430 TABLE DATA public archive_decommission_log postgres
+3311; 0 0 SEQUENCE SET public archive_decommission_log_id_seq postgres
+3160; 2606 16437 CONSTRAINT public archive_decommission_log archive_decommission_log_pkey postgres
+`;
+    const log = { schema: "public", name: "archive_decommission_log", sequences: ["archive_decommission_log_id_seq"] };
+
+    it("is created from its definition when the stack has none", () => {
+      const restore = buildLogRestoreList(parseToc(withLog), log, true);
+      assert.deepEqual(
+        restore.list
+          .trim()
+          .split("\n")
+          .map((l) => l.split(" ").slice(3, -1).join(" ")),
+        [
+          "TABLE public archive_decommission_log",
+          "SEQUENCE public archive_decommission_log_id_seq",
+          "SEQUENCE OWNED BY public archive_decommission_log_id_seq",
+          "DEFAULT public archive_decommission_log id",
+          "TABLE DATA public archive_decommission_log",
+          "SEQUENCE SET public archive_decommission_log_id_seq",
+          "CONSTRAINT public archive_decommission_log archive_decommission_log_pkey",
+        ],
+      );
+      assert.deepEqual(restore.missing, []);
+    });
+
+    it("gets its rows and sequence value only when the stack has an empty one", () => {
+      const restore = buildLogRestoreList(parseToc(withLog), log, false);
+      assert.equal(
+        restore.list,
+        "3298; 0 16430 TABLE DATA public archive_decommission_log postgres\n3311; 0 0 SEQUENCE SET public archive_decommission_log_id_seq postgres\n",
+      );
+    });
+
+    it("names what a dump without it lacks", () => {
+      assert.deepEqual(buildLogRestoreList(parseToc(listing), log, true).missing, [
+        "public.archive_decommission_log",
+        "public.archive_decommission_log_id_seq",
+      ]);
+    });
   });
 });
