@@ -36,7 +36,7 @@ import { buildLogRestoreList, buildRestoreList } from "../backup/toc";
 import { causeOf } from "../db/probes";
 import { fileDigest, readToc, restoreData } from "../db/dump-files";
 import { hasRows, measureTables, readColumns, readSequences, tableExists } from "../db/table-figures";
-import { readTieredCatalog } from "../db/tiered-catalog";
+import { readTieredCatalog, TieredCatalog } from "../db/tiered-catalog";
 import { reasonOf } from "../diagnose/connections";
 import { startTicker } from "../progress";
 import { LogCheck, PartitionCheck, RestoreReport, SequenceCheck } from "../report/restore";
@@ -99,20 +99,21 @@ async function checkFiles(dir: string, manifest: Manifest, progress: Progress): 
   return problems;
 }
 
-/** Restores the backup in `options.from` into the stack and verifies it. */
-export async function runRestore(info: StackInfo, options: RestoreOptions, progress: Progress): Promise<RestoreReport> {
-  const dir = path.resolve(options.from);
-  const manifest = readManifest(dir);
-  progress(
-    `restoring the backup of stack ${manifest.stack} taken ${manifest.createdAt} (${manifest.files.length} files) into stack ${info.stackName}`,
-  );
-  const problems = await checkFiles(dir, manifest, progress);
-  const table: QualifiedName = { schema: info.schema, name: info.tableName };
-  const mainOp: Operation = { label: "pgtier restore: main", progress };
-
-  // Before anything changes: the stack's layout, its tables empty, its foreign partitions reading through.
-  progress(`reading the layout of ${table.schema}.${table.name} on the main instance at ${info.main.host}:${info.main.port}`);
-  const { catalog, notInBackup, logTarget } = await withSession(mainOp, info.main, async (s) => {
+/**
+ * The checks on the main instance, before anything changes: the backup's
+ * layout against the stack's, the sequences, the local partitions empty,
+ * each foreign partition reading through its server. Problems are added to
+ * `problems`.
+ */
+async function checkOnMain(
+  info: StackInfo,
+  manifest: Manifest,
+  table: QualifiedName,
+  mainOp: Operation,
+  problems: string[],
+): Promise<{ catalog: TieredCatalog; notInBackup: readonly string[]; logTarget?: LogTarget }> {
+  mainOp.progress(`reading the layout of ${table.schema}.${table.name} on the main instance at ${info.main.host}:${info.main.port}`);
+  return withSession(mainOp, info.main, async (s) => {
     const catalog = await readTieredCatalog(s, table.schema, table.name, info.stackName);
     const comparison = compareLayout(
       manifest,
@@ -129,7 +130,7 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
     }
     for (const p of catalog.partitions.filter((x) => manifestPartitions(manifest).some((m) => m.partition === x.name))) {
       try {
-        progress(p.server ? `reading ${p.name} through ${p.server}` : `looking for rows in ${p.name}`);
+        mainOp.progress(p.server ? `reading ${p.name} through ${p.server}` : `looking for rows in ${p.name}`);
         if ((await hasRows(s, p)) && !p.server) {
           problems.push(`${p.name} on the main instance holds rows already`);
         }
@@ -141,7 +142,21 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
     }
     return { catalog, notInBackup: comparison.notInBackup, logTarget: await logTargetOf(s, manifest) };
   });
+}
 
+/**
+ * What each file restores, and the checks on the archives and in the files
+ * before anything changes: each archive table empty, each dump holding the
+ * rows it should. Problems are added to `problems`.
+ */
+async function planRestores(
+  dir: string,
+  info: StackInfo,
+  manifest: Manifest,
+  logTarget: LogTarget | undefined,
+  problems: string[],
+  progress: Progress,
+): Promise<{ jobs: RestoreJob[]; logJob?: { job: RestoreJob; create: boolean } }> {
   const jobs: RestoreJob[] = [];
   let logJob: { job: RestoreJob; create: boolean } | undefined;
   for (const f of manifest.files) {
@@ -187,6 +202,22 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
+  return { jobs, ...(logJob ? { logJob } : {}) };
+}
+
+/** Restores the backup in `options.from` into the stack and verifies it. */
+export async function runRestore(info: StackInfo, options: RestoreOptions, progress: Progress): Promise<RestoreReport> {
+  const dir = path.resolve(options.from);
+  const manifest = readManifest(dir);
+  progress(
+    `restoring the backup of stack ${manifest.stack} taken ${manifest.createdAt} (${manifest.files.length} files) into stack ${info.stackName}`,
+  );
+  const problems = await checkFiles(dir, manifest, progress);
+  const table: QualifiedName = { schema: info.schema, name: info.tableName };
+  const mainOp: Operation = { label: "pgtier restore: main", progress };
+
+  const { catalog, notInBackup, logTarget } = await checkOnMain(info, manifest, table, mainOp, problems);
+  const { jobs, logJob } = await planRestores(dir, info, manifest, logTarget, problems, progress);
   if (problems.length > 0) {
     throw new PlanError(
       `restoring ${dir} into stack ${info.stackName} refused, nothing was changed:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
@@ -194,7 +225,7 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
     );
   }
 
-  await restoreFiles(dir, jobs, options.jobs ?? jobs.length, progress);
+  await restoreFiles(dir, jobs, options.jobs ?? Math.max(1, jobs.length), progress);
   if (logJob) {
     const { job, create } = logJob;
     progress(`restoring the decommission log from ${job.file.file}${create ? " (the stack has none: its definition too)" : ""}`);
@@ -217,12 +248,15 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
   };
 }
 
+/** What becomes of the backup's decommission log (see {@link logTargetOf}). */
+type LogTarget = "create" | "fill" | "kept";
+
 /**
  * What becomes of the backup's decommission log: `create` it when the stack
  * has none, `fill` the empty one it has, or keep the stack's own when it
  * holds rows (its history is newer than the backup's).
  */
-async function logTargetOf(s: Session, manifest: Manifest): Promise<"create" | "fill" | "kept" | undefined> {
+async function logTargetOf(s: Session, manifest: Manifest): Promise<LogTarget | undefined> {
   const log = manifest.files.find((f) => f.decommissionLog)?.decommissionLog;
   if (!log) {
     return undefined;
