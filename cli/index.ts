@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 /**
- * The pgtier command: `pgtier status` and `pgtier doctor` for a stack of a
- * pgtier project. It reads the stack's outputs and config through the
+ * The pgtier command: `pgtier status`, `pgtier doctor`, `pgtier backup` and
+ * `pgtier restore` for a stack of a pgtier project. It reads the stack's outputs and config through the
  * Automation API (the Pulumi CLI on PATH, with PULUMI_BACKEND_URL and
  * PULUMI_CONFIG_PASSPHRASE from the environment), then asks the instances.
  * Results go to stdout, progress to stderr. Exit status: 0 fine, 1 a doctor
- * check failed, 2 the command itself could not run.
+ * check failed or restored rows differ from the backup, 2 the command itself
+ * could not run (a restore refused before changing anything included).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { runBackup } from "./commands/backup";
 import { runDoctor } from "./commands/doctor";
+import { runRestore } from "./commands/restore";
 import { runStatus } from "./commands/status";
 import { anyFailed, formatVerdict } from "./diagnose/verdict";
 import { stderrProgress } from "./progress";
+import { formatBackup } from "./report/backup";
+import { formatRestore, restoreMismatched } from "./report/restore";
 import { formatStatus } from "./report/status";
 import { projectRoot, readStack } from "./stack/read-stack";
 
@@ -33,6 +38,15 @@ function version(): string {
   }
 }
 
+/** `--jobs`: a whole number of at least 1. */
+function jobsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`--jobs takes a whole number of at least 1, not ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
 /** Runs a command's action; an error is one line on stderr and exit status 2. */
 function action<T extends CommonOptions>(name: string, run: (options: T) => Promise<number>): (options: T) => Promise<void> {
   return async (options) => {
@@ -47,7 +61,7 @@ function action<T extends CommonOptions>(name: string, run: (options: T) => Prom
 
 const program = new Command()
   .name("pgtier")
-  .description("Status and health checks of a pgtier stack: hot/cold PostgreSQL archiving with postgres_fdw")
+  .description("Status, health checks, backup and restore of a pgtier stack: hot/cold PostgreSQL archiving with postgres_fdw")
   .version(version());
 
 program
@@ -92,6 +106,50 @@ program
         process.stdout.write(`${[...verdicts.map(formatVerdict), "", summary].join("\n")}\n`);
       }
       return anyFailed(verdicts) ? 1 : 0;
+    }),
+  );
+
+program
+  .command("backup")
+  .description(
+    "pg_dump of every instance in parallel: the main database (without the foreign partitions' rows) and each archive table on its own, in custom format, with manifest.json: each partition's row count and checksum, taken in the snapshot its dump reads, and each file's size and SHA-256",
+  )
+  .requiredOption("-s, --stack <name>", "the stack to back up")
+  .requiredOption("--to <dir>", "the directory to write the dumps and manifest.json to (created; refused when it holds a backup)")
+  .option("-j, --jobs <n>", "how many pg_dump run at once (default: all)", jobsOption)
+  .option("--project <dir>", "the Pulumi project's directory (default: PGTIER_ROOT, or the current directory when it has a Pulumi.yaml)")
+  .option("--json", "print the manifest as JSON")
+  .option("-q, --quiet", "no progress on stderr")
+  .action(
+    action<CommonOptions & { to: string; jobs?: number; json?: boolean }>("backup", async (options) => {
+      const progress = stderrProgress(options.quiet);
+      const info = await readStack(options.stack, progress, options.project ?? projectRoot());
+      const manifest = await runBackup(info, { to: options.to, jobs: options.jobs, version: version() }, progress);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(manifest, null, 2)}\n` : `${formatBackup(manifest, path.resolve(options.to)).join("\n")}\n`,
+      );
+      return 0;
+    }),
+  );
+
+program
+  .command("restore")
+  .description(
+    "a backup's rows into the empty tables of a stack (after pulumi up), in parallel, data only; refused before any change when the files, the layout or non-empty tables do not fit; then every partition's count and checksum, read through the main instance, compared with the manifest",
+  )
+  .requiredOption("-s, --stack <name>", "the stack to restore into")
+  .requiredOption("--from <dir>", "the backup directory (holding manifest.json)")
+  .option("-j, --jobs <n>", "how many pg_restore run at once (default: all)", jobsOption)
+  .option("--project <dir>", "the Pulumi project's directory (default: PGTIER_ROOT, or the current directory when it has a Pulumi.yaml)")
+  .option("--json", "print the verification as JSON")
+  .option("-q, --quiet", "no progress on stderr")
+  .action(
+    action<CommonOptions & { from: string; jobs?: number; json?: boolean }>("restore", async (options) => {
+      const progress = stderrProgress(options.quiet);
+      const info = await readStack(options.stack, progress, options.project ?? projectRoot());
+      const report = await runRestore(info, { from: options.from, jobs: options.jobs }, progress);
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatRestore(report).join("\n")}\n`);
+      return restoreMismatched(report) ? 1 : 0;
     }),
   );
 

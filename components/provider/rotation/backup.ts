@@ -3,14 +3,14 @@
  * format, proved by restoring it into a scratch database on the same
  * instance and comparing count and checksum; optionally a CSV.gz export.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { lockWaits } from "../../db/blockers";
-import { resolveConnection, withSession } from "../../db/client";
+import { withSession } from "../../db/client";
+import { runClientTool } from "../../db/client-tools";
 import { Session } from "../../db/session";
 import { Operation } from "../../model/operation";
 import { Connection, TableName } from "../../model/types";
@@ -43,24 +43,9 @@ export interface BackupOutcome {
   readonly csv?: string;
 }
 
-/** The explanation of a client tool that failed. */
-function toolFailure(label: string, tool: string, err: { code?: string | number | null; message: string }, stderr: string): Error {
-  return new Error(
-    err.code === "ENOENT"
-      ? `${label}: ${tool} was not found on PATH; install the PostgreSQL client tools (Debian: apt-get install postgresql-client), at the server's major version or newer`
-      : `${label}: ${tool} failed: ${stderr.trim() || err.message}`,
-  );
-}
-
 /** Runs a PostgreSQL client tool with the password in its environment, never on its command line. */
 async function runTool(op: Operation, tool: string, args: string[], connection: Connection): Promise<void> {
-  const c = await resolveConnection(op, connection);
-  const env = { ...process.env, PGPASSWORD: c.password, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user };
-  return new Promise((resolve, reject) => {
-    execFile(tool, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) =>
-      err ? reject(toolFailure(op.label, tool, err, String(stderr))) : resolve(),
-    );
-  });
+  await runClientTool(op, tool, args, connection);
 }
 
 /**
