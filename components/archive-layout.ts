@@ -28,7 +28,7 @@ export interface ArchiveLayoutArgs {
   readonly partitions: readonly PartitionPlacement[];
   /**
    * Foreign server options for every archive server.
-   * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
+   * @default { fetch_size: "10000", async_capable: "true" } ({@link DEFAULT_SERVER_OPTIONS}; why: docs/performance.md)
    */
   readonly serverOptions?: Record<string, string>;
   /**

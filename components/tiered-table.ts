@@ -62,7 +62,7 @@ export interface TieredTableArgs {
   readonly adopt?: boolean;
   /**
    * Foreign server options.
-   * @default { fetch_size: "10000", use_remote_estimate: "true" } (the guide's)
+   * @default { fetch_size: "10000", async_capable: "true" } ({@link DEFAULT_SERVER_OPTIONS}; why: docs/performance.md)
    */
   readonly serverOptions?: Record<string, pulumi.Input<string>>;
   /**

@@ -31,8 +31,16 @@ export interface TableSpec {
   readonly indexes?: IndexSpec[];
 }
 
-/** The guide's server options. */
-export const DEFAULT_SERVER_OPTIONS: Readonly<Record<string, string>> = { fetch_size: "10000", use_remote_estimate: "true" };
+/**
+ * The foreign servers' options unless a program gives its own, chosen by
+ * measuring the guide's queries (`npm run bench -- queries`, docs/performance.md):
+ * rows fetched 10000 at a time instead of 100, and the archives scanned
+ * concurrently (an Append's foreign scans run as Async Foreign Scans). No
+ * use_remote_estimate, unlike the guide: the remote EXPLAIN it sends while
+ * planning made every query slower to plan and turned "top earners" into a
+ * fetch of every archived row.
+ */
+export const DEFAULT_SERVER_OPTIONS: Readonly<Record<string, string>> = Object.freeze({ fetch_size: "10000", async_capable: "true" });
 
 /** How the main instance reaches the archive instances. */
 export interface ArchiveAccess {

@@ -48,8 +48,8 @@
  *   isolateArchives  archive containers on an internal Docker network of their own, which the main instance joins too;
  *                    an archive is published on the host (127.0.0.1) only when its port is configured, and pgtier
  *                    reaches it by its address otherwise (Linux hosts) (default false)
- *   serverOptions    more postgres_fdw server options, e.g. {"fetch_size": "50000"} (default the guide's fetch_size 10000,
- *                    use_remote_estimate true)
+ *   serverOptions    more postgres_fdw server options, e.g. {"fetch_size": "50000"} (default fetch_size 10000,
+ *                    async_capable true: docs/performance.md)
  */
 import * as pulumi from "@pulumi/pulumi";
 import {

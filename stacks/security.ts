@@ -14,7 +14,7 @@ export interface SecurityConfig {
   readonly sslmode?: string;
   /** `pgtier:sslrootcert`: the CA certificate's path on the main instance (required with verify-ca/verify-full). */
   readonly sslrootcert?: string;
-  /** `pgtier:serverOptions`: more postgres_fdw server options (default the guide's). */
+  /** `pgtier:serverOptions`: more postgres_fdw server options (default pgtier's DEFAULT_SERVER_OPTIONS). */
   readonly serverOptions?: Readonly<Record<string, string>>;
   /** `pgtier:tls`: pgtier's CA, a certificate per instance, TLS on in each (default false). */
   readonly tls?: boolean;

@@ -166,7 +166,9 @@ describe("e2e: adopting a setup built by hand from the guide", function () {
     // Objects the refused run had not recorded yet (the server, the mapping) read "as it is" too.
     const changing = [...planned].filter((line) => !line.endsWith(": as it is")).sort();
     // The guide's mapping logs in as postgres; the program's as the FDW reader pgtier creates.
+    // The guide's server asks for remote estimates; pgtier's default options scan asynchronously instead.
     assert.deepEqual(changing, [
+      "archive_server: changing options",
       "postgres@archive_server: changing remoteUser, password",
       "public.emp_2024: changing options",
       "public.employees: changing indexes",
@@ -184,11 +186,13 @@ describe("e2e: adopting a setup built by hand from the guide", function () {
     const up = await stack.up({ color: "never" });
     // THEN
     assert.equal(up.summary.result, "succeeded");
-    // What was changed, as the run reported it: the guide's foreign table had its own fetch_size, the program none.
+    // What was changed, as the run reported it: the guide's server options are not pgtier's defaults, and its
+    // foreign table had its own fetch_size, the program none.
     const taken = new Set(
       [...up.stdout.matchAll(/taking over (\S+), which already exists: changing (.+) in place/g)].map((m) => `${m[1]}: ${m[2]}`),
     );
     assert.deepEqual([...taken].sort(), [
+      "archive_server: options",
       "postgres@archive_server: remoteUser, password",
       "public.emp_2024: options",
       "public.employees: indexes",

@@ -7,6 +7,7 @@
 import { Connection } from "../../components/model/types";
 import { PgtierProvider } from "../../components/provider/provider";
 import { labelFromUrn } from "../../components/provider/urn";
+import { DEFAULT_SERVER_OPTIONS } from "../../components/wiring";
 import { employeeColumns, employeeIndexes } from "./fixtures";
 import { connectionOf, execAll, PostgresPair, query, startPair } from "./postgres";
 import { Props, ResourceUnderTest, secret } from "./provider";
@@ -34,7 +35,8 @@ export async function startTieredPair(provider: PgtierProvider): Promise<Postgre
       host: pair.archiveAlias,
       port: 5432,
       dbname: "archive_db",
-      options: { fetch_size: "10000", use_remote_estimate: "true" },
+      // What a TieredTable gives its servers, so every test scans the archive as deployments do.
+      options: { ...DEFAULT_SERVER_OPTIONS },
     });
     await new ResourceUnderTest(provider, "UserMapping", "archive").create({
       connection: main,

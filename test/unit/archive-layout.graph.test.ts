@@ -162,7 +162,7 @@ describe("component graph (Pulumi mocks)", () => {
       });
     });
 
-    it("points archive_server at the archive instance's internal endpoint, with the guide's options", async () => {
+    it("points archive_server at the archive instance's internal endpoint, with pgtier's default options", async () => {
       await guideLayout();
       assert.deepEqual(only("pgtier:index:ForeignServer").inputs, {
         connection: secret(mainAt),
@@ -170,7 +170,7 @@ describe("component graph (Pulumi mocks)", () => {
         host: "pgtier-test-archive",
         port: 5432,
         dbname: "archive_db",
-        options: { fetch_size: "10000", use_remote_estimate: "true" },
+        options: { fetch_size: "10000", async_capable: "true" },
       });
     });
 

@@ -15,6 +15,7 @@ import { foreignServer } from "../../components/provider/definitions/foreign-ser
 import { PARTITION_DEFAULTS } from "../../components/provider/definitions/partition";
 import { partitionedTable } from "../../components/provider/definitions/partitioned-table";
 import { TIERED_PARTITION_DEFAULTS } from "../../components/provider/definitions/tiered-partition";
+import { DEFAULT_SERVER_OPTIONS } from "../../components/wiring";
 
 /** The repository, from dist/test/unit. */
 const ROOT = path.resolve(__dirname, "../../..");
@@ -40,6 +41,24 @@ function documentedDefaults(file: string, name: string): Record<string, unknown>
     }
   }
   return defaults;
+}
+
+/** The `@default` text of one field of an interface. */
+function defaultText(file: string, name: string, field: string): string {
+  const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"), ts.ScriptTarget.ES2022, true);
+  const found = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  const member = found?.members.find((m) => m.name && ts.isIdentifier(m.name) && m.name.text === field);
+  const tag = member && ts.getJSDocTags(member).find((t) => t.tagName.text === "default");
+  const text = tag && ts.getTextOfJSDocComment(tag.comment);
+  assert.ok(text, `${file} documents a @default for ${name}.${field}`);
+  return text;
+}
+
+/** The string map a `@default` text starts with: `{ a: "1", b: "2" } (why...)`. */
+function stringMap(text: string): Record<string, string> {
+  const braces = /^\{([^}]*)\}/.exec(text.trim());
+  assert.ok(braces, `${JSON.stringify(text)} starts with an object literal`);
+  return Object.fromEntries([...braces[1].matchAll(/(\w+):\s*"([^"]*)"/g)].map((m) => [m[1], m[2]]));
 }
 
 /** `defaults` restricted to `keys`. */
@@ -75,5 +94,14 @@ describe("defaults and their documentation", () => {
     const applied = typeof foreignPartition.defaults === "function" ? foreignPartition.defaults({ name: "emp_2024" }) : {};
     assert.deepEqual(documented, pick(applied, ["remoteSchema", "options"]));
     assert.equal(applied.remoteTable, "emp_2024", "remoteTable defaults to the partition's name, as documented");
+  });
+
+  it("the foreign servers' options of TieredTable and ArchiveLayout", () => {
+    assert.deepEqual(stringMap(defaultText("components/tiered-table.ts", "TieredTableArgs", "serverOptions")), {
+      ...DEFAULT_SERVER_OPTIONS,
+    });
+    assert.deepEqual(stringMap(defaultText("components/archive-layout.ts", "ArchiveLayoutArgs", "serverOptions")), {
+      ...DEFAULT_SERVER_OPTIONS,
+    });
   });
 });

@@ -245,7 +245,7 @@ describe("TieredTable component graph (Pulumi mocks)", () => {
       host: "pgtier-test-archive",
       port: 5432,
       dbname: "archive_db",
-      options: { fetch_size: "10000", use_remote_estimate: "true" },
+      options: { fetch_size: "10000", async_capable: "true" },
     });
     assert.deepEqual(registered.find((r) => r.type === "pgtier:index:UserMapping")?.inputs, {
       connection: secret(mainAt),
