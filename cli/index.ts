@@ -6,14 +6,15 @@
  * PULUMI_CONFIG_PASSPHRASE from the environment), then asks the instances.
  * Results go to stdout, progress to stderr. Exit status: 0 fine, 1 a doctor
  * check failed or restored rows differ from the backup, 2 the command itself
- * could not run (a restore refused before changing anything included).
+ * could not run (a restore refused before changing anything included), 3 a
+ * restore that stopped after it had begun writing rows.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { runBackup } from "./commands/backup";
 import { runDoctor } from "./commands/doctor";
-import { runRestore } from "./commands/restore";
+import { RestoreStopped, runRestore } from "./commands/restore";
 import { runStatus } from "./commands/status";
 import { anyFailed, formatVerdict } from "./diagnose/verdict";
 import { stderrProgress } from "./progress";
@@ -47,14 +48,17 @@ function jobsOption(value: string): number {
   return n;
 }
 
-/** Runs a command's action; an error is one line on stderr and exit status 2. */
+/**
+ * Runs a command's action; an error is one line on stderr and exit status
+ * 2 (nothing changed), or 3 when a restore stopped after it began writing rows.
+ */
 function action<T extends CommonOptions>(name: string, run: (options: T) => Promise<number>): (options: T) => Promise<void> {
   return async (options) => {
     try {
       process.exitCode = await run(options);
     } catch (err) {
       process.stderr.write(`pgtier ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 2;
+      process.exitCode = err instanceof RestoreStopped ? 3 : 2;
     }
   };
 }

@@ -4,6 +4,7 @@
  * then the pruning and pushdown verdicts on its plan.
  */
 import { Session } from "../../components/db/session";
+import { statementCount } from "../../components/sql/scan";
 import { Progress } from "../../components/model/operation";
 import { causeOf } from "../db/probes";
 import { TieredCatalog } from "../db/tiered-catalog";
@@ -21,6 +22,10 @@ export async function checkQuery(
   query: string,
   progress: Progress,
 ): Promise<Verdict[]> {
+  if (statementCount(query) > 1) {
+    // Sent as one text, a second statement would run (not be explained), and could end the READ ONLY transaction first.
+    return [fail(QUERY_CHECKS.pruning, "the query", "--query holds more than one statement", "give one SELECT statement")];
+  }
   progress(`planning the query on the main instance (EXPLAIN VERBOSE)`);
   let plan: unknown;
   await main.begin();

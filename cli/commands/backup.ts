@@ -65,6 +65,14 @@ function prepareDirectory(dir: string): void {
     throw new PlanError(`${dir} holds a backup already (${MANIFEST_FILE}) — name a new directory with --to; nothing was written`);
   }
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // mkdir leaves a directory that was there as it was: one others may read is refused.
+  const mode = fs.statSync(dir).mode & 0o077;
+  if (mode !== 0) {
+    throw new PlanError(
+      `${dir} may be read by other users (mode ${(fs.statSync(dir).mode & 0o777).toString(8)}), and the main dump holds the user mappings' passwords — ` +
+        `chmod 700 ${dir}, or name a new directory with --to; nothing was written`,
+    );
+  }
 }
 
 /** Takes the backup; returns its manifest, written to `options.to` last. */

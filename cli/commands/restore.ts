@@ -124,8 +124,21 @@ async function checkOnMain(
     problems.push(...comparison.problems);
     const sequences = await readSequences(s, table);
     for (const seq of manifest.files.flatMap((f) => f.sequences)) {
-      if (!sequences.some((q) => q.schema === seq.schema && q.name === seq.name)) {
+      const there = sequences.find((q) => q.schema === seq.schema && q.name === seq.name);
+      if (!there) {
         problems.push(`sequence ${seq.schema}.${seq.name} is in the backup but ${table.name}'s columns own no such sequence in the stack`);
+      } else if (there.isCalled && BigInt(there.lastValue) > BigInt(seq.lastValue)) {
+        // Restoring the backup's value would hand out ids that rows written since already have.
+        problems.push(
+          `sequence ${seq.schema}.${seq.name} is at ${there.lastValue} in the stack, past the backup's ${seq.lastValue}: rows were written since pulumi up, and the restore would set it back`,
+        );
+      }
+    }
+    // Rows in partitions the backup has none for: the stack is in use, not empty.
+    for (const name of comparison.notInBackup) {
+      const p = catalog.partitions.find((x) => x.name === name);
+      if (p && (await hasRows(s, p).catch(() => false))) {
+        problems.push(`${name} holds rows, and the backup has none for it: the stack is in use`);
       }
     }
     for (const p of catalog.partitions.filter((x) => manifestPartitions(manifest).some((m) => m.partition === x.name))) {
@@ -225,6 +238,38 @@ export async function runRestore(info: StackInfo, options: RestoreOptions, progr
     );
   }
 
+  try {
+    return await fillAndVerify(dir, info, manifest, { jobs, logJob, catalog, notInBackup, logTarget }, options, progress);
+  } catch (err) {
+    throw new RestoreStopped(
+      `restoring ${dir} into stack ${info.stackName} stopped after it had begun writing rows: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+}
+
+/** A restore that failed after it began changing tables: some may hold restored rows (exit status 3). */
+export class RestoreStopped extends Error {}
+
+/** What the checks found, for the restore itself. */
+interface Planned {
+  readonly jobs: Awaited<ReturnType<typeof planRestores>>["jobs"];
+  readonly logJob: Awaited<ReturnType<typeof planRestores>>["logJob"];
+  readonly catalog: TieredCatalog;
+  readonly notInBackup: readonly string[];
+  readonly logTarget?: LogTarget;
+}
+
+/** Restores the files, analyzes, and verifies every partition through the main instance. */
+async function fillAndVerify(
+  dir: string,
+  info: StackInfo,
+  manifest: Manifest,
+  { jobs, logJob, catalog, notInBackup, logTarget }: Planned,
+  options: RestoreOptions,
+  progress: Progress,
+): Promise<RestoreReport> {
+  const mainOp: Operation = { label: "pgtier restore: main", progress };
   await restoreFiles(dir, jobs, options.jobs ?? Math.max(1, jobs.length), progress);
   if (logJob) {
     const { job, create } = logJob;

@@ -41,6 +41,10 @@ export async function dumpDatabase(
   file: string,
   options: { readonly snapshot: string; readonly tables?: readonly string[]; readonly lockWaitMs: number },
 ): Promise<void> {
+  // Made 0600 before pg_dump writes into it (it keeps the mode of a file it truncates):
+  // the main database's dump holds its user mappings, passwords included.
+  fs.closeSync(fs.openSync(file, "w", 0o600));
+  fs.chmodSync(file, 0o600);
   await runClientTool(
     op,
     "pg_dump",
@@ -54,8 +58,6 @@ export async function dumpDatabase(
     ],
     c,
   );
-  // The main database's dump holds its user mappings, passwords included.
-  fs.chmodSync(file, 0o600);
 }
 
 /** The table of contents of a dump file. */

@@ -21,19 +21,21 @@ export function projectRoot(): string {
   return fs.existsSync(path.join(process.cwd(), "Pulumi.yaml")) ? process.cwd() : path.resolve(__dirname, "../../..");
 }
 
-/** The stack `stackName` of the project at `workDir`, as the command sees it. */
+/**
+ * The stack `stackName` of the project at `workDir`, as the command sees it.
+ * Every read names the stack (`--stack`): nothing selects it, so the
+ * project's current stack stays what the user selected.
+ */
 export async function readStack(stackName: string, progress: Progress, workDir = projectRoot()): Promise<StackInfo> {
   progress(`reading stack ${stackName}'s outputs and config`);
-  let stack;
-  try {
-    stack = await LocalWorkspace.selectStack({ stackName, workDir }, { envVars: passThroughEnv() });
-  } catch (err) {
+  const ws = await LocalWorkspace.create({ workDir, envVars: passThroughEnv() });
+  const outputs = await ws.stackOutputs(stackName).catch((err: unknown) => {
     throw new Error(
-      `stack ${stackName} could not be selected in ${workDir} (${firstLine(err)}) — check the name (pulumi stack ls), the backend (PULUMI_BACKEND_URL) and that pulumi is on PATH (source scripts/env.sh)`,
+      `stack ${stackName} could not be read in ${workDir} (${firstLine(err)}) — check the name (pulumi stack ls), the backend (PULUMI_BACKEND_URL), the passphrase (PULUMI_CONFIG_PASSPHRASE) and that pulumi is on PATH (source scripts/env.sh)`,
       { cause: err },
     );
-  }
-  const [outputs, config, deployment] = await Promise.all([stack.outputs(), stack.getAllConfig(), stack.exportStack()]).catch((err) => {
+  });
+  const [config, deployment] = await Promise.all([ws.getAllConfig(stackName), ws.exportStack(stackName)]).catch((err: unknown) => {
     throw new Error(
       `stack ${stackName}: reading its outputs and config failed (${firstLine(err)}) — is PULUMI_CONFIG_PASSPHRASE the stack's passphrase?`,
       { cause: err },

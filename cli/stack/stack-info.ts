@@ -124,6 +124,7 @@ export function stackInfoFrom(
       serverEntry,
     );
     const containers = out.has("archiveContainers") ? out.textList("archiveContainers") : [];
+    const prefix = config["pgtier:namePrefix"] ?? `pgtier-${stackName}`;
     const mainEndpoint = out.object("mainEndpoint", (r) => ({ host: r.text("host"), port: r.number("port") }));
     const mainContainer = out.optionalText("mainContainer");
     const main: Connection = {
@@ -139,7 +140,8 @@ export function stackInfoFrom(
       .map((name): ArchiveInfo => {
         const endpoint = endpoints.object(name, (r) => ({ host: r.text("host"), port: r.number("port") }));
         const entry = archiveEntries.find((a) => a.name === name) ?? {};
-        const container = entry.host === undefined ? containers.find((c) => c.endsWith(`-${name}`)) : undefined;
+        // The stack program names an archive's container `<namePrefix>-<name>`; a name ending another's (`b`, `archive-b`) must not match it.
+        const container = entry.host === undefined ? containers.find((c) => c === `${prefix}-${name}`) : undefined;
         return Object.freeze({
           name,
           server: foreignServerName(name),

@@ -220,7 +220,9 @@ export function defineResource<I extends object, O extends object>(def: Resource
     withDefaults: (news) => withDefaults(def, news),
     validate: (news, olds) => def.validate(news, olds),
 
-    async diff(op, id, olds, news, observe) {
+    async diff(op, id, stored, news, observe) {
+      // A property added in a later pgtier is absent from an older state: it compares as its default, not as a change.
+      const olds = withDefaults(def, stored);
       const decided = { ...diffInputs(def.diff, olds, news), details: describeChanges(def.diff, olds, news) };
       // Nothing to look at for an object the diff replaces anyway (a stopped container given a new image, say).
       return withObserved(decided, observe && decided.replaces.length === 0 ? await observed(def, op, id, olds) : []);

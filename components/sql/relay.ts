@@ -5,6 +5,7 @@
  * sent the archive is handed to it as text (relay.ts in db/ runs them).
  */
 import { quoteConninfoValue, quoteIdent, quoteLiteral, quoteParam, quoteQualified } from "./quote";
+import { notCodeEnd } from "./scan";
 
 /** The schema dblink is installed in on the main instance, unless it is installed already. */
 export const RELAY_SCHEMA = "pgtier_relay";
@@ -191,48 +192,6 @@ export function statusRowCount(status: string): number | null {
 }
 
 /**
- * Where the quoted text that starts at `i` (with `quote`) ends: past its
- * closing quote. A doubled quote is one character; in an `E'...'` string a
- * backslash escapes the next one.
- */
-function quotedEnd(sql: string, i: number, quote: string): number {
-  const escapes = quote === "'" && i > 0 && /[eE]/.test(sql[i - 1]) && (i < 2 || !/[\w$]/.test(sql[i - 2]));
-  for (let at = i + 1; at < sql.length; at++) {
-    if (escapes && sql[at] === "\\") {
-      at++;
-    } else if (sql[at] === quote) {
-      if (sql[at + 1] !== quote) {
-        return at + 1;
-      }
-      at++;
-    }
-  }
-  return sql.length;
-}
-
-/**
- * Where the comment or dollar-quoted body at `i` ends, or undefined when
- * none starts there (a `$` right after a word is part of it, not a quote).
- */
-function skippedEnd(sql: string, i: number, afterWord: boolean): number | undefined {
-  const rest = sql.slice(i, i + 2);
-  if (rest === "--") {
-    const end = sql.indexOf("\n", i);
-    return end < 0 ? sql.length : end;
-  }
-  if (rest === "/*") {
-    const end = sql.indexOf("*/", i + 2);
-    return end < 0 ? sql.length : end + 2;
-  }
-  const tag = afterWord ? null : /^\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$/.exec(sql.slice(i));
-  if (tag) {
-    const end = sql.indexOf(tag[0], i + tag[0].length);
-    return end < 0 ? sql.length : end + tag[0].length;
-  }
-  return undefined;
-}
-
-/**
  * The statement with each `$n` parameter written in as a literal
  * ({@link quoteParam}), for a connection that takes text only. `$n` inside
  * quoted text, identifiers, comments and dollar-quoted bodies is left alone.
@@ -256,7 +215,7 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
       i += param[0].length;
       continue;
     }
-    const end = c === "'" || c === '"' ? quotedEnd(sql, i, c) : skippedEnd(sql, i, afterWord);
+    const end = notCodeEnd(sql, i);
     if (end !== undefined) {
       out += sql.slice(i, end);
       i = end;

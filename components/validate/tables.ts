@@ -106,6 +106,17 @@ export function validateMonitoringViewsArgs(news: Record<string, unknown>): Chec
       failures.push({ property: "servers", reason: `servers must be a list of foreign server names, got ${JSON.stringify(servers)}` });
     } else {
       servers.forEach((server, i) => checkIdentifier(`servers[${i}]`, server, failures));
+      // Checked here, not when the views are made: a replace would have dropped the old ones by then.
+      const view = news.connectionsView;
+      const long = servers.filter(
+        (server): server is string => typeof server === "string" && typeof view === "string" && Buffer.byteLength(`${view}_${server}`) > 63,
+      );
+      if (long.length > 0) {
+        failures.push({
+          property: "connectionsView",
+          reason: `the foreign table per server, ${long.map((server) => `${String(view)}_${server}`).join(", ")}, would be longer than 63 bytes; give the connection view a shorter name`,
+        });
+      }
     }
   }
   if (typeof news.healthView === "string" && news.healthView === news.statsView) {

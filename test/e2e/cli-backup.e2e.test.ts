@@ -171,12 +171,27 @@ describe("e2e: pgtier backup and restore", function () {
     assert.match(run.stderr, /wrote archive\.public\.emp_2024\.dump: emp_2024 5000 rows, \d+ kB, in [\d.]+s/);
     assert.match(run.stdout, /^archive\.public\.emp_2024\.dump +archive +emp_2024 +5000 +\d+ kB$/m);
     assert.equal(`${run.stdout}${run.stderr}`.includes(PASSWORD), false);
+    // The main dump holds the user mappings' passwords: nobody else may read any of it.
+    assert.equal(fs.statSync(backup).mode & 0o777, 0o700);
+    for (const file of fs.readdirSync(backup)) {
+      assert.equal(fs.statSync(path.join(backup, file)).mode & 0o777, 0o600, file);
+    }
   });
 
-  it("backup refuses a directory that holds a backup already", async () => {
+  it("backup refuses a directory that holds a backup already, or that others may read", async () => {
     const run = await pgtier("backup", "--stack", stackName, "--to", backup, "--quiet");
     assert.equal(run.code, 2);
     assert.match(run.stderr, /holds a backup already \(manifest\.json\) — name a new directory with --to; nothing was written/);
+    const open = path.join(dir, "open");
+    fs.mkdirSync(open, { mode: 0o755 });
+    fs.chmodSync(open, 0o755);
+    const refused = await pgtier("backup", "--stack", stackName, "--to", open, "--quiet");
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.stderr,
+      /open may be read by other users \(mode 755\), and the main dump holds the user mappings' passwords — chmod 700 .*open, or name a new directory with --to; nothing was written/,
+    );
+    assert.deepEqual(fs.readdirSync(open), []);
   });
 
   it("restore refuses tables that hold rows, before changing anything", async () => {

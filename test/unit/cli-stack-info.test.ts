@@ -12,6 +12,25 @@ const outputs = {
 };
 
 describe("cli: the stack as the command sees it", () => {
+  it("matches each archive to its own container, not to one whose name ends the same", () => {
+    const info = stackInfoFrom(
+      "dev",
+      {
+        ...outputs,
+        archiveEndpoints: { b: { host: "127.0.0.1", port: 1 }, "archive-b": { host: "127.0.0.1", port: 2 } },
+        archiveContainers: ["ops-archive-b", "ops-b"],
+      },
+      { "pgtier:password": "pw", "pgtier:namePrefix": "ops", "pgtier:archives": JSON.stringify([{ name: "archive-b" }, { name: "b" }]) },
+    );
+    assert.deepEqual(
+      info.archives.map((a) => [a.name, a.connection.container]),
+      [
+        ["archive-b", "ops-archive-b"],
+        ["b", "ops-b"],
+      ],
+    );
+  });
+
   it("reads the endpoints, containers and logins from outputs and config", () => {
     // WHEN
     const info = stackInfoFrom("dev", outputs, {

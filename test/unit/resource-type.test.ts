@@ -61,6 +61,16 @@ describe("defineResource", () => {
     assert.equal((await type.diff(op, "n", created.outs, type.withDefaults({ name: "n", comment: "kept" }), true)).changes, false);
   });
 
+  it("compares a property an older state does not have as its default: upgrading pgtier is no change, let alone a replace", async () => {
+    const type = defineResource({ ...notes(new Map()), defaults: { size: 1, kind: "plain" } });
+    // GIVEN: a state written before `kind` existed
+    const older = { name: "n", size: 1, createdAt: "today" };
+    // THEN
+    assert.equal((await type.diff(op, "n", older, type.withDefaults({ name: "n" }), true)).changes, false);
+    const changed = await type.diff(op, "n", older, type.withDefaults({ name: "n", kind: "pinned" }), true);
+    assert.deepEqual(changed.replaces, ["kind"], "a value other than the default still is a change");
+  });
+
   it("refuses invalid inputs before the definition runs, naming the resource", async () => {
     const seen: unknown[] = [];
     const type = defineResource(notes(new Map(), seen));

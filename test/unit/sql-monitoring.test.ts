@@ -64,4 +64,25 @@ describe("monitoring SQL: the connection views", () => {
       ["connectionsView", "servers[1]"],
     );
   });
+
+  it("refuses at check a connection view whose foreign table for a server would pass 63 bytes", () => {
+    const failures = validateMonitoringViewsArgs({
+      connection: mainConnection,
+      schema: "public",
+      parent: "employees",
+      parentSchema: "public",
+      partitionKey: "hire_date",
+      healthView: "archive_health",
+      statsView: "partition_query_stats",
+      connectionsView: "fdw_connections_of_the_employees_table",
+      servers: ["archive_server", "archive_for_the_oldest_years_server"],
+    });
+    assert.deepEqual(failures, [
+      {
+        property: "connectionsView",
+        reason:
+          "the foreign table per server, fdw_connections_of_the_employees_table_archive_for_the_oldest_years_server, would be longer than 63 bytes; give the connection view a shorter name",
+      },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { quoteParam } from "../../components/sql/quote";
+import { statementCount } from "../../components/sql/scan";
 import {
   buildConninfo,
   buildCountRemoteSql,
@@ -127,5 +128,22 @@ describe("relay SQL: statements for an archive reached through the main instance
     assert.equal(unrelayable("INSERT INTO t VALUES (1) RETURNING id"), "a statement with RETURNING cannot run through the main instance");
     assert.equal(unrelayable("SHOW lock_timeout"), "SHOW cannot run through the main instance");
     assert.equal(unrelayable("COPY t TO STDOUT"), "COPY cannot run through the main instance");
+  });
+});
+
+describe("scanning SQL text", () => {
+  it("counts statements by the semicolons in code, not in quotes, comments or bodies", () => {
+    const table: [string, number][] = [
+      ["SELECT 1", 1],
+      ["SELECT 1;", 1],
+      ["SELECT 1;  -- done\n", 1],
+      ["SELECT ';' , \"a;b\", $$;$$ /* ; */", 1],
+      ["SELECT 1; COMMIT; DELETE FROM employees", 3],
+      ["SELECT 1;DELETE FROM t", 2],
+      ["SELECT 1; /* x */ DELETE FROM t", 2],
+    ];
+    for (const [sql, n] of table) {
+      assert.equal(statementCount(sql), n, sql);
+    }
   });
 });

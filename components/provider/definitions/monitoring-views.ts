@@ -111,7 +111,7 @@ async function apply(op: Operation, v: MonitoringViewsInputs, olds?: MonitoringV
       const whose = watched ? `they watch ${watched}` : "pgtier did not make them";
       throw new Error(
         `${op.label}: ${present.join(", ") || `${v.healthView}_rows()`} already exist in ${v.schema}, and ${whose}; ` +
-          `give this table's views other names (TieredTable monitoring.healthView and statsView), or drop those — nothing was changed`,
+          `give this table's views other names (TieredTable monitoring.healthView, statsView and connectionsView), or drop those — nothing was changed`,
       );
     }
     await s.runAll([
