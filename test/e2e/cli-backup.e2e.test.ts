@@ -16,30 +16,11 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { buildDecommissionLogTableSql } from "../../components/sql/decommission";
 import { archiveDb, Database, mainDb, sql } from "../support/rotation";
-import { cliEnv, ROOT, skipAfterFirstFailure, useStack } from "../support/stack";
+import { pgtier } from "../support/pgtier-command";
+import { skipAfterFirstFailure, useStack } from "../support/stack";
 
 const PASSWORD = "backup-Secret-7c1e";
-const CLI = path.join(ROOT, "dist", "cli", "index.js");
 const ROWS_PER_YEAR = 5000;
-
-/** What one run of the command printed, and its exit status. */
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node dist/cli/index.js <args>` with the project's Pulumi environment. */
-function pgtier(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: { ...process.env, ...cliEnv(), PGTIER_ROOT: ROOT }, maxBuffer: 10 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** Count and md5 of a table's rows in id order, as text: the test's own fingerprint, not pgtier's checksum. */
 async function fingerprint(db: Database, table: string): Promise<string> {

@@ -8,36 +8,16 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { guideSampleRows } from "../../stacks/guide";
 import { startContainer, stopContainer } from "../support/docker";
 import { archiveDb, Database, mainDb, sql } from "../support/rotation";
-import { cliEnv, ROOT, useStack } from "../support/stack";
+import { pgtier, Run } from "../support/pgtier-command";
+import { useStack } from "../support/stack";
 
 const PASSWORD = "cli-Secret-5d2b";
-const CLI = path.join(ROOT, "dist", "cli", "index.js");
 const HBA_FILE = "/var/lib/postgresql/data/pg_hba.conf";
-
-/** What one run of the command printed, and its exit status. */
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node dist/cli/index.js <args>` with the project's Pulumi environment. */
-function pgtier(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: { ...process.env, ...cliEnv(), PGTIER_ROOT: ROOT }, maxBuffer: 10 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** The doctor's line for one check, failing the test when there is none or more than one. */
 function lineOf(run: Run, status: "ok" | "FAIL" | "skip", check: string): string {

@@ -3,6 +3,17 @@ import { buildActivityTableSql, buildConnectionViewsSql, buildDropConnectionView
 import { validateMonitoringViewsArgs } from "../../components/validate/tables";
 import { mainConnection } from "./fixtures";
 
+/** MonitoringViews arguments with the guide's names, as TieredTable gives them. */
+const VIEWS = {
+  connection: mainConnection,
+  schema: "public",
+  parent: "employees",
+  parentSchema: "public",
+  partitionKey: "hire_date",
+  healthView: "archive_health",
+  statsView: "partition_query_stats",
+};
+
 describe("monitoring SQL: the connection views", () => {
   it("reads an archive's pg_stat_activity through a foreign table on its server", () => {
     assert.equal(
@@ -49,13 +60,7 @@ describe("monitoring SQL: the connection views", () => {
 
   it("refuses a server name that is not a plain identifier, and a connection view name that is not one", () => {
     const failures = validateMonitoringViewsArgs({
-      connection: mainConnection,
-      schema: "public",
-      parent: "employees",
-      parentSchema: "public",
-      partitionKey: "hire_date",
-      healthView: "archive_health",
-      statsView: "partition_query_stats",
+      ...VIEWS,
       connectionsView: "FDW sessions",
       servers: ["archive_server", 'x"; DROP'],
     });
@@ -67,13 +72,7 @@ describe("monitoring SQL: the connection views", () => {
 
   it("refuses at check a connection view whose foreign table for a server would pass 63 bytes", () => {
     const failures = validateMonitoringViewsArgs({
-      connection: mainConnection,
-      schema: "public",
-      parent: "employees",
-      parentSchema: "public",
-      partitionKey: "hire_date",
-      healthView: "archive_health",
-      statsView: "partition_query_stats",
+      ...VIEWS,
       connectionsView: "fdw_connections_of_the_employees_table",
       servers: ["archive_server", "archive_for_the_oldest_years_server"],
     });
