@@ -7,7 +7,7 @@
  * archive, the parent, the local partition and the foreign partitions, in
  * statements from pgtier's own SQL builders.
  */
-import { connectionOf, startPostgres } from "../test/support/postgres";
+import { connectionOf, startAllOn } from "../test/support/postgres";
 // The import above must come first: it configures testcontainers through the environment.
 import { Client } from "pg";
 import { Network, StartedNetwork, StartedTestContainer } from "testcontainers";
@@ -136,18 +136,10 @@ export class QueryBench {
   static async start(rowsPerYear: number): Promise<QueryBench> {
     const network = await new Network().start();
     const keys = [...new Set(YEARS.flatMap((y) => (y.archive ? [y.archive] : [])))];
-    const started = await Promise.allSettled([
-      startPostgres({ network, database: "appdb" }),
-      ...keys.map((key) => startPostgres({ network, alias: hostOf(key), database: "archive_db" })),
+    const [main, ...archived] = await startAllOn(network, [
+      { database: "appdb" },
+      ...keys.map((key) => ({ alias: hostOf(key), database: "archive_db" })),
     ]);
-    const containers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) {
-      await Promise.allSettled(containers.map((c) => c.stop()));
-      await network.stop().catch(() => undefined);
-      throw failed.reason;
-    }
-    const [main, ...archived] = containers;
     const b = new QueryBench(network, main, Object.fromEntries(keys.map((key, i) => [key, archived[i]])), rowsPerYear);
     try {
       // The archives load side by side.

@@ -120,6 +120,22 @@ export async function startPostgres(options: StartOptions = {}): Promise<Started
   return started;
 }
 
+/**
+ * Starts one instance per entry on `network`, at once; when any fails, the
+ * others are stopped and the network removed before the failure is thrown.
+ */
+export async function startAllOn(network: StartedNetwork, entries: readonly StartOptions[]): Promise<StartedTestContainer[]> {
+  const started = await Promise.allSettled(entries.map((options) => startPostgres({ ...options, network })));
+  const containers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    await Promise.allSettled(containers.map((c) => c.stop()));
+    await network.stop().catch(() => undefined);
+    throw failed.reason;
+  }
+  return containers;
+}
+
 /** A main and an archive instance on one network, as in the guide's docker-compose file. */
 export interface PostgresPair {
   readonly network: StartedNetwork;
@@ -135,18 +151,10 @@ export interface PostgresPair {
 export async function startPair(options: { mainPassword?: string; archivePassword?: string } = {}): Promise<PostgresPair> {
   const network = await new Network().start();
   const archiveAlias = "archive";
-  const started = await Promise.allSettled([
-    startPostgres({ network, password: options.mainPassword, database: "appdb" }),
-    startPostgres({ network, alias: archiveAlias, password: options.archivePassword, database: "archive_db" }),
+  const [main, archive] = await startAllOn(network, [
+    { password: options.mainPassword, database: "appdb" },
+    { alias: archiveAlias, password: options.archivePassword, database: "archive_db" },
   ]);
-  const containers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) {
-    await Promise.allSettled(containers.map((c) => c.stop()));
-    await network.stop().catch(() => undefined);
-    throw failed.reason;
-  }
-  const [main, archive] = containers;
   return {
     network,
     main,
