@@ -3,12 +3,12 @@
  * key, its partitions and, for each foreign one, its server, the remote
  * table it reads and how the server is reached. Read-only.
  */
-import { readPartitionKey, readServerOptions } from "../../components/db/catalog";
+import { readMapping, readPartitionKey, readServerOptions } from "../../components/db/catalog";
 import { Session } from "../../components/db/session";
 import { Bounds } from "../../components/model/types";
 import { parseOptions, parseRangeBound, splitForeignTableOptions } from "../../components/sql/catalog";
 import { quoteQualified } from "../../components/sql/quote";
-import { mappingUserSql, tableOidSql, tieredPartitionsSql } from "../sql/diagnostics";
+import { tableOidSql, tieredPartitionsSql } from "../sql/diagnostics";
 
 /** One partition of the tiered table, as the main instance has it. */
 export interface PartitionRow {
@@ -66,15 +66,15 @@ export async function readTieredCatalog(s: Session, schema: string, name: string
   const servers: ServerRow[] = [];
   for (const server of [...new Set(partitions.flatMap((p) => (p.server ? [p.server] : [])))].sort()) {
     const options = (await readServerOptions(s, server)) ?? {};
-    const mapping = await s.first<{ remote_user: string | null; local_user: string }>(mappingUserSql, [server]);
+    const mapping = await readMapping(s, server);
     const database = options.dbname ?? "?";
     servers.push(
       Object.freeze({
         name: server,
         address: `${options.host ?? "?"}:${options.port ?? "5432"}/${database}`,
         database,
-        localRole: mapping?.local_user ?? "(no user mapping)",
-        remoteRole: mapping?.remote_user ?? mapping?.local_user ?? "?",
+        localRole: mapping?.localUser ?? "(no user mapping)",
+        remoteRole: mapping?.remoteUser ?? "?",
       }),
     );
   }

@@ -24,19 +24,6 @@ SELECT c.relname AS name, n.nspname AS schema, pg_get_expr(c.relpartbound, c.oid
  WHERE i.inhparent = to_regclass($1)
  ORDER BY c.relname`;
 
-/**
- * The role a server's user mapping for the current user logs in as (`$1`:
- * the server): its own mapping, else PUBLIC's. Only the `user` option is
- * read; the password never leaves the catalog.
- */
-export const mappingUserSql = `
-SELECT (SELECT split_part(o, '=', 2) FROM unnest(umoptions) AS o WHERE o LIKE 'user=%') AS remote_user,
-       usename AS local_user
-  FROM pg_user_mappings
- WHERE srvname = $1 AND usename IN (current_user, 'public')
- ORDER BY usename = 'public'
- LIMIT 1`;
-
 /** A relation's total size in bytes, table, indexes and TOAST (`$1`: its quoted, qualified name). */
 export const tableSizeSql = `SELECT pg_total_relation_size(to_regclass($1))::bigint AS bytes`;
 

@@ -124,9 +124,10 @@ export async function readUserMapping(s: Session, server: string, role: string):
   return row && parseOptions(row.options);
 }
 
-/** The role postgres_fdw logs in as through `server` for this session's user, if it has a mapping. */
-export async function readMappedUser(s: Session, server: string): Promise<string | undefined> {
-  return (await s.first<{ user: string }>(mappedUserSql, [server]))?.user;
+/** The user mapping through `server` for this session's user, if it has one: whose it is, and the role it logs in as. */
+export async function readMapping(s: Session, server: string): Promise<{ localUser: string; remoteUser: string } | undefined> {
+  const row = await s.first<{ user: string; local_user: string }>(mappedUserSql, [server]);
+  return row && { localUser: row.local_user, remoteUser: row.user };
 }
 
 /** An installed extension's version and schema. */

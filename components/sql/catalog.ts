@@ -77,11 +77,13 @@ SELECT umoptions AS options FROM pg_user_mappings WHERE srvname = $1 AND usename
 
 /**
  * The role postgres_fdw logs in as through server `$1` for the current
- * user: its own mapping's `user`, else PUBLIC's; the current user when the
- * mapping names none. No row without a mapping.
+ * user (`user`): its own mapping's, else PUBLIC's; the current user when the
+ * mapping names none. `local_user` says which mapping (`public` for PUBLIC's).
+ * No row without a mapping.
  */
 export const mappedUserSql = `
-SELECT coalesce((SELECT option_value FROM pg_options_to_table(umoptions) WHERE option_name = 'user'), current_user::text) AS "user"
+SELECT coalesce((SELECT option_value FROM pg_options_to_table(umoptions) WHERE option_name = 'user'), current_user::text) AS "user",
+       usename::text AS local_user
   FROM pg_user_mappings WHERE srvname = $1 AND usename IN (current_user::text, 'public')
  ORDER BY usename = 'public' LIMIT 1`;
 

@@ -3,7 +3,7 @@
  * are in), and given sums once its rows are verified, so every replayed
  * change after keeps its count and checksum.
  */
-import { readCatalogColumns, readMappedUser, readRelation } from "../../db/catalog";
+import { readCatalogColumns, readMapping, readRelation } from "../../db/catalog";
 import { Session } from "../../db/session";
 import { columnNamesOf } from "../../model/table-shape";
 import { TableName } from "../../model/types";
@@ -71,7 +71,7 @@ export function emptyTargetSql(table: Required<TableName>): string[] {
  * give the target its own grants back (run them once the copy committed).
  */
 export async function letMappingInsert(m: TierMove, s: Sessions): Promise<string[]> {
-  const role = await readMappedUser(s.main, m.server);
+  const role = (await readMapping(s.main, m.server))?.remoteUser;
   if (!role || role === m.target.connection.user) {
     return [];
   }
